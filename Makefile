@@ -1,0 +1,45 @@
+# wijkplan: `make app` starts the map app on the bundled data, `make test` runs every test.
+# Both create the virtual environment in .venv first (Python 3.11 or newer).
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-dev
+PORT   ?= 8501
+DATA   ?= data/geo
+LAYERS ?= layers/wijkplan.gpkg
+
+.PHONY: app test layers lint bench browser-deps clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "wijkplan needs Python 3.11 or newer")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+# Sample sources for what is not public, then the GeoPackage (rebuilt every time: a few seconds).
+layers: $(STAMP)
+	$(BIN)/wijkplan sample-data --data $(DATA)
+	$(BIN)/wijkplan build --data $(DATA) --out $(LAYERS)
+
+app: layers
+	$(BIN)/streamlit run app.py --server.port $(PORT)
+
+# Debian's chromium for the browser test (Playwright cannot download a browser here).
+browser-deps:
+	@bash scripts/install-browser.sh
+
+test: $(STAMP) browser-deps
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests app.py pages benchmarks
+	$(BIN)/ruff format --check src tests app.py pages benchmarks
+	$(BIN)/mypy
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_zonal.py
+
+clean:
+	rm -rf $(VENV) layers static/vendor .pytest_cache .ruff_cache .mypy_cache

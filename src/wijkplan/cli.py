@@ -1,0 +1,98 @@
+"""The ``wijkplan`` command line: thin, calls the same functions as the app.
+
+Expected errors (:class:`~wijkplan.errors.WijkplanError`) are printed as one
+line on stderr with exit code 2 (3 for an edit conflict); anything else is a bug
+and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from wijkplan.errors import WijkplanError
+from wijkplan.settings import DEFAULT_DATA_DIR, DEFAULT_LAYERS
+
+
+def cmd_sample_data(args: argparse.Namespace) -> int:
+    from wijkplan.sample import write_sample_data
+
+    for r in write_sample_data(args.data):
+        print(f"{r.source:<14} {r.action}{f': {r.path}' if r.path else ''}")
+    return 0
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from wijkplan.build import build_layers
+
+    report = build_layers(args.data, args.out)
+    print(f"Geschreven: {args.out}")
+    print("\n".join(report.lines()))
+    return 0
+
+
+def cmd_dossier(args: argparse.Namespace) -> int:
+    from wijkplan.dossier import DossierLayers, build_dossier, format_dossier
+
+    d = build_dossier(args.code, DossierLayers(args.layers))
+    print(
+        json.dumps(d, ensure_ascii=False, indent=2, default=str) if args.json else format_dossier(d)
+    )
+    return 0
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="wijkplan",
+        description="Wijkplan: leefbaarheid, prestatieafspraken en warmtetransitie per buurt.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMANDO")
+
+    p = sub.add_parser("sample-data", help="schrijf voorbeeldbronnen voor de grenzen in een map")
+    p.add_argument(
+        "--data",
+        type=Path,
+        default=DEFAULT_DATA_DIR,
+        help="map met buurten.* en wijken.* (standaard: data/geo)",
+    )
+    p.set_defaults(func=cmd_sample_data)
+
+    p = sub.add_parser("build", help="valideer de bronnen en bouw de GeoPackage")
+    p.add_argument(
+        "--data", type=Path, default=DEFAULT_DATA_DIR, help="bronmap (standaard: data/geo)"
+    )
+    p.add_argument(
+        "--out",
+        type=Path,
+        default=DEFAULT_LAYERS,
+        help="doel-GeoPackage (standaard: layers/wijkplan.gpkg)",
+    )
+    p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("dossier", help="dossier van een buurt of wijk")
+    p.add_argument("code", help="buurtcode (BU…) of wijkcode (WK…)")
+    p.add_argument("--json", action="store_true", help="uitvoer als JSON")
+    p.add_argument(
+        "--layers",
+        type=Path,
+        default=DEFAULT_LAYERS,
+        help="gebouwde GeoPackage (standaard: layers/wijkplan.gpkg)",
+    )
+    p.set_defaults(func=cmd_dossier)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = make_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except WijkplanError as exc:
+        print(f"wijkplan: fout: {exc}", file=sys.stderr)
+        return exc.exit_code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

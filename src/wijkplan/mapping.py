@@ -1,0 +1,157 @@
+"""The only place that turns layers into folium maps (and into EPSG:4326).
+
+Leaflet is served by the app itself (no CDN): folium's default JS/CSS links are
+replaced by local URLs, and folium elements that would pull in more assets
+(branca colour maps load d3 from a CDN, awesome markers, Bootstrap) are not used.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+from collections.abc import Sequence
+from importlib import resources
+from pathlib import Path
+
+import folium
+import geopandas as gpd
+
+from wijkplan.settings import CRS_WGS84
+
+PDOK_BRT_URL = (
+    "https://service.pdok.nl/brt/achtergrondkaart/wmts/v2_0/standaard/EPSG:3857/{z}/{x}/{y}.png"
+)
+PDOK_HOST = "service.pdok.nl"
+PDOK_ATTRIBUTION = 'Kaartgegevens &copy; <a href="https://www.kadaster.nl">Kadaster</a> (BRT-Achtergrondkaart, PDOK)'
+LEAFLET_SUBDIR = "vendor/leaflet"
+
+SELECTED_STYLE = {"color": "#d7301f", "weight": 4, "fillOpacity": 0.05}
+BUURT_STYLE = {"color": "#3a5a80", "weight": 1, "fillColor": "#9ecae1", "fillOpacity": 0.35}
+WIJK_STYLE = {"color": "#1b2a41", "weight": 2.5, "fill": False}
+CORPORATIE_COLOURS = {"Woonforte": "#e6550d", "Habeko": "#31a354"}
+
+
+def install_leaflet(static_dir: Path | str) -> Path:
+    """Copy Leaflet (from the django-js-lib-leaflet wheel) into ``static_dir``; idempotent."""
+    source = resources.files("js_lib_leaflet") / "static" / "js_lib_leaflet"
+    target = Path(static_dir) / LEAFLET_SUBDIR
+    marker = target / "leaflet.js"
+    src_js = source / "leaflet.js"
+    if marker.is_file() and marker.stat().st_size == len(src_js.read_bytes()):
+        return target
+    (target / "images").mkdir(parents=True, exist_ok=True)
+    for name in ("leaflet.js", "leaflet.css"):
+        (target / name).write_bytes((source / name).read_bytes())
+    for image in (source / "images").iterdir():
+        (target / "images" / image.name).write_bytes(image.read_bytes())
+    return target
+
+
+def remove_leaflet(static_dir: Path | str) -> None:
+    """Remove the copied assets (used by tests)."""
+    shutil.rmtree(Path(static_dir) / LEAFLET_SUBDIR, ignore_errors=True)
+
+
+def basemap_mode(setting: str | None = None) -> str:
+    """ "pdok" or "geen": the base map to draw.
+
+    ``WIJKPLAN_BASEMAP`` may be "pdok", "geen" or "auto" (default). "auto"
+    draws PDOK only when its host name resolves, so an offline machine (or a
+    network that blocks PDOK) gets a clean vector-only map instead of grey tiles,
+    and the browser never tries an outside address.
+    """
+    setting = (setting or os.environ.get("WIJKPLAN_BASEMAP", "auto")).strip().lower()
+    if setting in ("pdok", "geen"):
+        return setting
+    try:
+        socket.getaddrinfo(PDOK_HOST, 443)
+    except OSError:
+        return "geen"
+    return "pdok"
+
+
+def _localise(m: folium.Map, asset_base: str) -> None:
+    """Point the map's JS/CSS at the app's own copy of Leaflet; drop the rest."""
+    m.default_js = [("leaflet", f"{asset_base}/leaflet.js")]
+    m.default_css = [("leaflet_css", f"{asset_base}/leaflet.css")]
+
+
+def to_wgs84(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Leaflet wants longitude/latitude."""
+    return frame.to_crs(CRS_WGS84)
+
+
+def base_map(
+    buurten: gpd.GeoDataFrame,
+    wijken: gpd.GeoDataFrame,
+    *,
+    asset_base: str = "/app/static/" + LEAFLET_SUBDIR,
+    basemap: str = "geen",
+    complexen: gpd.GeoDataFrame | None = None,
+    buurt_style: dict[str, dict[str, object]] | None = None,
+) -> folium.Map:
+    """The overview map: buurten (clickable, with tooltips), wijken outlined, complexen.
+
+    ``buurt_style`` optionally maps buurtcode to a Leaflet path style (used by
+    themes for a choropleth); otherwise all buurten share one style.
+    """
+    b = to_wgs84(buurten[["buurtcode", "buurtnaam", "wijkcode", "geometry"]])
+    w = to_wgs84(wijken[["wijkcode", "wijknaam", "geometry"]])
+    names = dict(zip(w["wijkcode"], w["wijknaam"], strict=True))
+    b = b.assign(wijknaam=b["wijkcode"].map(names))
+    minx, miny, maxx, maxy = b.total_bounds
+    m = folium.Map(tiles=None, control_scale=True, prefer_canvas=False, zoom_snap=0.25)
+    _localise(m, asset_base)
+    if basemap == "pdok":
+        folium.TileLayer(
+            PDOK_BRT_URL, attr=PDOK_ATTRIBUTION, name="BRT-Achtergrondkaart (PDOK)", max_zoom=19
+        ).add_to(m)
+    styles = buurt_style or {}
+    folium.GeoJson(
+        b,
+        name="Buurten",
+        style_function=lambda f: {**BUURT_STYLE, **styles.get(f["properties"]["buurtcode"], {})},
+        highlight_function=lambda f: {"weight": 3, "color": "#08306b"},
+        tooltip=folium.GeoJsonTooltip(
+            ["buurtnaam", "buurtcode", "wijknaam"], aliases=["Buurt", "Code", "Wijk"]
+        ),
+    ).add_to(m)
+    folium.GeoJson(w, name="Wijken", style_function=lambda f: WIJK_STYLE, interactive=False).add_to(
+        m
+    )
+    if complexen is not None and len(complexen):
+        add_complexen(m, complexen)
+    m.fit_bounds([[miny, minx], [maxy, maxx]])
+    return m
+
+
+def add_complexen(m: folium.Map, complexen: gpd.GeoDataFrame) -> None:
+    """Complexes as small circles (footprints vanish at municipal zoom), coloured by corporation."""
+    pts = to_wgs84(complexen.assign(geometry=complexen.geometry.representative_point()))
+    group = folium.FeatureGroup(name="Complexen corporaties")
+    for rec in pts.itertuples():
+        colour = CORPORATIE_COLOURS.get(str(rec.corporatie), "#756bb1")
+        folium.CircleMarker(
+            location=(rec.geometry.y, rec.geometry.x),
+            radius=3 + min(float(rec.aantal_woningen), 200) / 40,
+            color=colour,
+            fill=True,
+            fill_opacity=0.8,
+            weight=1,
+            tooltip=f"{rec.naam} ({rec.corporatie}, {rec.aantal_woningen} woningen)",
+        ).add_to(group)
+    group.add_to(m)
+
+
+def selection_layer(buurten: gpd.GeoDataFrame, codes: Sequence[str]) -> folium.FeatureGroup:
+    """The outline of the selected buurt(en), added without re-mounting the map."""
+    group = folium.FeatureGroup(name="Selectie")
+    sel = buurten[buurten["buurtcode"].isin(list(codes))]
+    if len(sel):
+        folium.GeoJson(
+            to_wgs84(sel[["buurtcode", "geometry"]]),
+            style_function=lambda f: SELECTED_STYLE,
+            interactive=False,
+        ).add_to(group)
+    return group

@@ -1,0 +1,1 @@
+"""Outputs: the GeoPackage build target, exports, documents. Every file is written atomically."""

@@ -1,0 +1,91 @@
+"""Deterministic sample sources for what is not public, for any municipality's boundaries.
+
+Every generated feature carries ``bron = "voorbeelddata ..."`` (see
+:data:`wijkplan.settings.SAMPLE_BRON`), and every generator writes the *real*
+format of its source, so that sample and real files go through the same loader.
+:func:`write_sample_data` never overwrites a real source file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import geopandas as gpd
+import pyogrio
+import pyogrio.errors
+
+from wijkplan.errors import ValidationError
+from wijkplan.outputs.atomic import atomic_path
+from wijkplan.settings import is_sample
+from wijkplan.sources import load_buurten, load_wijken
+from wijkplan.sources._io import find_source
+
+
+@dataclass(frozen=True)
+class SampleResult:
+    """What :func:`write_sample_data` did with one source."""
+
+    source: str
+    path: Path | None
+    action: str  # "geschreven", "vernieuwd" or "overgeslagen: ..."
+
+
+def _existing_is_sample(path: Path) -> bool:
+    """True if every feature of an existing vector file carries the sample mark."""
+    try:
+        table = pyogrio.read_dataframe(path, columns=["bron"], read_geometry=False)
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError):
+        return False  # an unreadable file is treated as real: never overwrite it
+    return "bron" in table.columns and len(table) > 0 and bool(table["bron"].map(is_sample).all())
+
+
+def _write_vector(frame: gpd.GeoDataFrame, target: Path, layer: str) -> None:
+    with atomic_path(target) as tmp:
+        frame.to_file(tmp, layer=layer, driver="GPKG", engine="pyogrio")
+
+
+def write_sample_data(data_dir: Path | str) -> list[SampleResult]:
+    """Write the sample sources for the boundaries in ``data_dir``.
+
+    Reads ``buurten.*`` and ``wijken.*`` (any OGR format), then writes each
+    sample source in its real format. A source that already exists and is not
+    entirely sample data is a real file and is left alone.
+    """
+    data_dir = Path(data_dir)
+    buurten_path = find_source(data_dir, "buurten")
+    wijken_path = find_source(data_dir, "wijken")
+    missing = [n for n, p in (("buurten", buurten_path), ("wijken", wijken_path)) if p is None]
+    if missing:
+        raise ValidationError(
+            [
+                f"{data_dir}: geen {n}-bestand gevonden (verwacht {n}.geojson/.gpkg/.fgb/.shp)"
+                for n in missing
+            ]
+        )
+    assert buurten_path is not None and wijken_path is not None
+    wijken = load_wijken(wijken_path)
+    buurten = load_buurten(buurten_path, wijken=wijken)
+
+    results: list[SampleResult] = []
+    for name, generate in _vector_generators().items():
+        existing = find_source(data_dir, name)
+        if existing is not None and not _existing_is_sample(existing):
+            results.append(
+                SampleResult(name, existing, "overgeslagen: echt bronbestand, niet overschreven")
+            )
+            continue
+        target = existing or data_dir / f"{name}.gpkg"
+        frame = generate(buurten, wijken)
+        _write_vector(frame, target, name)
+        results.append(SampleResult(name, target, "vernieuwd" if existing else "geschreven"))
+    return results
+
+
+def _vector_generators() -> dict[
+    str, Callable[[gpd.GeoDataFrame, gpd.GeoDataFrame], gpd.GeoDataFrame]
+]:
+    from wijkplan.sample.complexen import generate_complexen
+
+    return {"complexen": lambda b, w: generate_complexen(b, wijken=w)}

@@ -1,0 +1,35 @@
+"""Constants shared by the whole package: CRS, codes, default paths, the sample mark."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+#: Every layer is stored and analysed in RD New; other CRS only at the edges.
+CRS_RD = "EPSG:28992"
+#: Leaflet, and RFC 7946 GeoJSON, want WGS 84 longitude/latitude.
+CRS_WGS84 = "EPSG:4326"
+
+BUURTCODE_RE = re.compile(r"^BU\d{8}$")
+WIJKCODE_RE = re.compile(r"^WK\d{6}$")
+GEMEENTECODE_RE = re.compile(r"^GM\d{4}$")
+
+#: ``bron`` value of every feature that wijkplan generated instead of a real source.
+SAMPLE_BRON = "voorbeelddata"
+
+#: Where the OGR vector formats that the loaders accept are recognised by suffix.
+VECTOR_SUFFIXES = (".gpkg", ".geojson", ".json", ".fgb", ".shp")
+
+DEFAULT_DATA_DIR = Path("data/geo")
+DEFAULT_LAYERS = Path("layers/wijkplan.gpkg")
+
+
+def is_sample(bron: object) -> bool:
+    """True if a ``bron`` value marks generated sample data.
+
+    >>> is_sample("voorbeelddata (wijkplan sample-data, seed GM0484)")
+    True
+    >>> is_sample("Woonforte 2024")
+    False
+    """
+    return isinstance(bron, str) and bron.startswith(SAMPLE_BRON)

@@ -1,0 +1,120 @@
+"""CBS buurt and wijk boundaries (Wijk- en Buurtkaart, any OGR format)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from wijkplan.settings import BUURTCODE_RE, GEMEENTECODE_RE, WIJKCODE_RE
+from wijkplan.sources._io import read_vector, restore_truncated
+from wijkplan.sources.validate import Problems, check_codes, check_polygons, require_columns, to_rd
+
+BUURT_COLUMNS = ("buurtcode", "buurtnaam", "wijkcode", "gemeentecode", "jaar")
+WIJK_COLUMNS = ("wijkcode", "wijknaam", "gemeentecode", "jaar")
+
+#: Column names of the PDOK/CBS Wijk- en Buurtkaart, mapped to ours (real-formats.md §2).
+_CBS_RENAMES = {
+    "buurt_code": "buurtcode",
+    "buurt_naam": "buurtnaam",
+    "wijk_code": "wijkcode",
+    "wijk_naam": "wijknaam",
+    "gemeente_code": "gemeentecode",
+    "gemeente_naam": "gemeentenaam",
+    "statcode": None,
+    "statnaam": None,
+}
+
+
+def _normalise_columns(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    lower = {c: c.lower() for c in gdf.columns if c != gdf.geometry.name}
+    gdf = gdf.rename(columns=lower)
+    renames = {
+        k: v for k, v in _CBS_RENAMES.items() if v and k in gdf.columns and v not in gdf.columns
+    }
+    return restore_truncated(gdf.rename(columns=renames), BUURT_COLUMNS + WIJK_COLUMNS)
+
+
+def load_buurten(
+    path: Path | str, *, wijken: gpd.GeoDataFrame | None = None, repairs: list[str] | None = None
+) -> gpd.GeoDataFrame:
+    """Load and validate buurt boundaries; return them in EPSG:28992, indexed 0..n-1.
+
+    With ``wijken`` given, every buurt's wijkcode must exist there and the codes
+    must nest (BU + GM digits + WK digits). All problems are reported together.
+    """
+    problems = Problems(str(path))
+    gdf = _normalise_columns(read_vector(path))
+    if not require_columns(gdf, BUURT_COLUMNS, problems):
+        problems.raise_if_any()
+    rd = to_rd(gdf, problems)
+    check_codes(
+        gdf["buurtcode"],
+        field_name="buurtcode",
+        pattern=BUURTCODE_RE,
+        problems=problems,
+        unique=True,
+    )
+    check_codes(
+        gdf["wijkcode"], field_name="wijkcode", pattern=WIJKCODE_RE, problems=problems, unique=False
+    )
+    check_codes(
+        gdf["gemeentecode"],
+        field_name="gemeentecode",
+        pattern=GEMEENTECODE_RE,
+        problems=problems,
+        unique=False,
+    )
+    _check_nesting(gdf, problems)
+    if wijken is not None:
+        known = set(wijken["wijkcode"].astype(str))
+        for code, wk in zip(gdf["buurtcode"], gdf["wijkcode"], strict=True):
+            if pd.notna(wk) and str(wk) not in known:
+                problems.add("wijkcode", f"buurt {code} verwijst naar een onbekende wijk", wk)
+    if rd is not None:
+        rd = check_polygons(rd, id_field="buurtcode", problems=problems, repairs=repairs)
+    problems.raise_if_any()
+    assert rd is not None
+    rd["jaar"] = pd.to_numeric(rd["jaar"], errors="coerce").astype("Int64")
+    return rd.reset_index(drop=True)
+
+
+def load_wijken(path: Path | str, *, repairs: list[str] | None = None) -> gpd.GeoDataFrame:
+    """Load and validate wijk boundaries (with any CBS kerncijfers columns they carry)."""
+    problems = Problems(str(path))
+    gdf = _normalise_columns(read_vector(path))
+    if not require_columns(gdf, WIJK_COLUMNS, problems):
+        problems.raise_if_any()
+    rd = to_rd(gdf, problems)
+    check_codes(
+        gdf["wijkcode"], field_name="wijkcode", pattern=WIJKCODE_RE, problems=problems, unique=True
+    )
+    check_codes(
+        gdf["gemeentecode"],
+        field_name="gemeentecode",
+        pattern=GEMEENTECODE_RE,
+        problems=problems,
+        unique=False,
+    )
+    for wk, gm in zip(gdf["wijkcode"].astype(str), gdf["gemeentecode"].astype(str), strict=True):
+        if WIJKCODE_RE.match(wk) and GEMEENTECODE_RE.match(gm) and wk[2:6] != gm[2:6]:
+            problems.add("wijkcode", f"wijk hoort niet bij gemeente {gm}", wk)
+    if rd is not None:
+        rd = check_polygons(rd, id_field="wijkcode", problems=problems, repairs=repairs)
+    problems.raise_if_any()
+    assert rd is not None
+    rd["jaar"] = pd.to_numeric(rd["jaar"], errors="coerce").astype("Int64")
+    return rd.reset_index(drop=True)
+
+
+def _check_nesting(gdf: pd.DataFrame, problems: Problems) -> None:
+    """BU04840306 lies in WK048403 in GM0484: the digits must agree."""
+    for bu, wk, gm in zip(gdf["buurtcode"], gdf["wijkcode"], gdf["gemeentecode"], strict=True):
+        bu, wk, gm = str(bu), str(wk), str(gm)
+        if not (BUURTCODE_RE.match(bu) and WIJKCODE_RE.match(wk) and GEMEENTECODE_RE.match(gm)):
+            continue
+        if bu[2:8] != wk[2:8]:
+            problems.add("wijkcode", f"buurt {bu} ligt volgens haar code niet in wijk", wk)
+        if wk[2:6] != gm[2:6]:
+            problems.add("gemeentecode", f"wijk {wk} hoort niet bij gemeente", gm)

@@ -1,0 +1,166 @@
+"""Streamlit helpers shared by the pages: cached loaders, the sidebar, the dossier panel.
+
+Pages only lay out widgets; every computation lives in the package. Loaders use
+``st.cache_data`` keyed by the GeoPackage's modification time, so a rebuild is
+picked up without restarting the app.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from wijkplan import layers as layerio
+from wijkplan.build import BuildReport
+from wijkplan.dossier import DossierLayers
+from wijkplan.errors import WijkplanError
+from wijkplan.mapping import basemap_mode, install_leaflet
+from wijkplan.settings import DEFAULT_LAYERS
+
+SAMPLE_NOTICE = (
+    "Let op: deze kaart toont **voorbeelddata** voor wat niet openbaar is "
+    "(corporatiecomplexen{extra}). Die gegevens zijn gegenereerd en beschrijven geen echte situatie. "
+    "Buurt- en wijkgrenzen en wijkcijfers zijn echt (CBS/Kadaster 2024)."
+)
+
+
+def layers_path() -> Path:
+    """The built GeoPackage the app reads (``WIJKPLAN_LAYERS`` overrides the default)."""
+    return Path(os.environ.get("WIJKPLAN_LAYERS", str(DEFAULT_LAYERS)))
+
+
+def _mtime(path: Path) -> float:
+    return path.stat().st_mtime if path.exists() else 0.0
+
+
+@st.cache_data(show_spinner="Lagen laden…")
+def _load(path: str, mtime: float) -> DossierLayers:
+    return DossierLayers(path)
+
+
+@st.cache_data
+def _report(path: str, mtime: float) -> BuildReport:
+    return layerio.read_report(path)
+
+
+def load_layers() -> DossierLayers:
+    """The layers of the built GeoPackage (cached); stops the page with one line if absent."""
+    path = layers_path()
+    try:
+        return _load(str(path), _mtime(path))
+    except WijkplanError as exc:
+        st.error(str(exc))
+        st.stop()
+        raise  # unreachable: st.stop() raises
+
+
+def load_report() -> BuildReport | None:
+    path = layers_path()
+    try:
+        return _report(str(path), _mtime(path))
+    except WijkplanError:
+        return None
+
+
+@st.cache_resource
+def static_assets() -> str:
+    """Install Leaflet under ``static/`` next to the app once; return its URL base."""
+    install_leaflet(Path.cwd() / "static")
+    base = (st.get_option("server.baseUrlPath") or "").strip("/")
+    prefix = f"/{base}" if base else ""
+    return f"{prefix}/app/static/vendor/leaflet"
+
+
+def basemap() -> str:
+    return _basemap_cached(os.environ.get("WIJKPLAN_BASEMAP", "auto"))
+
+
+@st.cache_data(ttl=600)
+def _basemap_cached(setting: str) -> str:
+    return basemap_mode(setting)
+
+
+def sidebar(report: BuildReport | None) -> None:
+    """The sidebar every page shares: build facts and the sample-data notice."""
+    with st.sidebar:
+        if report is None:
+            st.error(f"Nog geen lagen gebouwd ({layers_path()}). Draai `wijkplan build`.")
+            return
+        if report.uses_sample_data:
+            sample = [s.naam for s in report.bronnen if s.soort == "voorbeelddata"]
+            extra = ", ".join(n for n in sample if n != "complexen")
+            st.warning(SAMPLE_NOTICE.format(extra=f", {extra}" if extra else ""), icon="⚠️")
+        st.caption(
+            f"Gemeente {report.gemeentecode} · lagen gebouwd {report.gebouwd_op[:16].replace('T', ' ')} UTC"
+        )
+        if basemap() == "geen":
+            st.caption(
+                "Achtergrondkaart: geen (offline). De kaartlagen werken volledig zonder internet."
+            )
+
+
+def area_options(data: DossierLayers) -> dict[str, str]:
+    """Search options: label → code, for buurten and wijken."""
+    options = {
+        f"{n} ({c})": c
+        for c, n in zip(data.buurten["buurtcode"], data.buurten["buurtnaam"], strict=True)
+    }
+    options |= {
+        f"Wijk {n} ({c})": c
+        for c, n in zip(data.wijken["wijkcode"], data.wijken["wijknaam"], strict=True)
+    }
+    return dict(sorted(options.items()))
+
+
+def render_dossier(d: dict[str, Any]) -> None:
+    """The dossier panel (Dutch), from the same dict the CLI prints."""
+    st.subheader(f"{d['naam']}")
+    if d["niveau"] == "buurt":
+        st.caption(
+            f"Buurt {d['code']} · wijk {d['wijk']['naam']} ({d['wijk']['code']}) · indeling {d['jaar']}"
+        )
+    else:
+        st.caption(f"Wijk {d['code']} · {len(d['buurten'])} buurten · indeling {d['jaar']}")
+    st.markdown(f"**Oppervlakte:** {d['oppervlakte_ha']:,} ha".replace(",", "."))
+    figures = d["kerncijfers"] or d.get("kerncijfers_wijk", {})
+    if figures:
+        label = "Kerncijfers" if d["kerncijfers"] else f"Kerncijfers van wijk {d['wijk']['naam']}"
+        st.markdown(f"**{label}** (CBS 2024)")
+        st.table(
+            pd.DataFrame(
+                {
+                    "waarde": [
+                        ("onbekend" if v is None else f"{v:,}".replace(",", "."))
+                        for v in figures.values()
+                    ]
+                },
+                index=list(figures),
+            )
+        )
+        if not d["kerncijfers"]:
+            st.caption(d.get("kerncijfers_toelichting", ""))
+    c = d["complexen"]
+    if not c["beschikbaar"]:
+        st.info("Geen complexenbestand in deze build.")
+    else:
+        mark = " — voorbeelddata" if c.get("voorbeelddata") else ""
+        st.markdown(
+            f"**Complexen corporaties{mark}:** {c['aantal']} complexen, {c['woningen']} woningen"
+        )
+        if c["lijst"]:
+            table = pd.DataFrame(c["lijst"])[
+                [
+                    "complex_id",
+                    "naam",
+                    "corporatie",
+                    "aantal_woningen",
+                    "bouwjaar",
+                    "energielabel",
+                    "woningtype",
+                ]
+            ]
+            st.dataframe(table, hide_index=True, width="stretch")

@@ -1,0 +1,99 @@
+"""Shared fixtures: tiny inline boundaries in EPSG:28992 and a build of the bundled data."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import geopandas as gpd
+import pytest
+from shapely.geometry import Polygon, box
+
+REPO = Path(__file__).resolve().parents[1]
+BUNDLED = REPO / "data" / "geo"
+
+
+def square(x: float, y: float, size: float = 1000) -> Polygon:
+    return box(x, y, x + size, y + size)
+
+
+@pytest.fixture
+def tiny_wijken() -> gpd.GeoDataFrame:
+    """Two wijken of a made-up municipality GM9999, side by side."""
+    return gpd.GeoDataFrame(
+        {
+            "wijkcode": ["WK999901", "WK999902"],
+            "wijknaam": ["Noord", "Zuid"],
+            "gemeentecode": ["GM9999", "GM9999"],
+            "jaar": [2024, 2024],
+            "aantal_inwoners": [1200, 800],
+            "woningvoorraad": [500, 350],
+        },
+        geometry=[box(100_000, 450_000, 102_000, 451_000), box(100_000, 449_000, 102_000, 450_000)],
+        crs="EPSG:28992",
+    )
+
+
+@pytest.fixture
+def tiny_buurten() -> gpd.GeoDataFrame:
+    """Four buurten, two per wijk."""
+    return gpd.GeoDataFrame(
+        {
+            "buurtcode": ["BU99990101", "BU99990102", "BU99990201", "BU99990202"],
+            "buurtnaam": ["Noord-West", "Noord-Oost", "Zuid-West", "Zuid-Oost"],
+            "wijkcode": ["WK999901", "WK999901", "WK999902", "WK999902"],
+            "gemeentecode": ["GM9999"] * 4,
+            "jaar": [2024] * 4,
+        },
+        geometry=[
+            square(100_000, 450_000),
+            square(101_000, 450_000),
+            square(100_000, 449_000),
+            square(101_000, 449_000),
+        ],
+        crs="EPSG:28992",
+    )
+
+
+@pytest.fixture
+def write_boundaries(
+    tmp_path: Path, tiny_buurten: gpd.GeoDataFrame, tiny_wijken: gpd.GeoDataFrame
+) -> Callable[..., Path]:
+    """Write (possibly modified) tiny boundaries to a fresh data folder; return the folder."""
+
+    def _write(
+        buurten: gpd.GeoDataFrame | None = None,
+        wijken: gpd.GeoDataFrame | None = None,
+        suffix: str = ".geojson",
+    ) -> Path:
+        data = tmp_path / "data"
+        data.mkdir(exist_ok=True)
+        (buurten if buurten is not None else tiny_buurten).to_file(data / f"buurten{suffix}")
+        (wijken if wijken is not None else tiny_wijken).to_file(data / f"wijken{suffix}")
+        return data
+
+    return _write
+
+
+@pytest.fixture(scope="session")
+def bundled_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of data/geo (real boundaries) with the sample sources written into it."""
+    from wijkplan.sample import write_sample_data
+
+    data = tmp_path_factory.mktemp("bundled") / "geo"
+    data.mkdir()
+    for name in ("buurten.geojson", "wijken.geojson", "PROVENANCE.md"):
+        shutil.copy(BUNDLED / name, data / name)
+    write_sample_data(data)
+    return data
+
+
+@pytest.fixture(scope="session")
+def built_layers(bundled_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The GeoPackage built from the bundled data (built once per test session)."""
+    from wijkplan.build import build_layers
+
+    out = tmp_path_factory.mktemp("layers") / "wijkplan.gpkg"
+    build_layers(bundled_data, out)
+    return out

@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+import geopandas as gpd
+import pytest
+from shapely.geometry import Point, box
+
+from wijkplan.errors import ValidationError
+from wijkplan.sources import load_complexen
+
+
+def complexes(**overrides) -> gpd.GeoDataFrame:
+    data = {
+        "complex_id": ["C1", "C2", "C3"],
+        "corporatie": ["Woonforte", "Woonforte", "Habeko"],
+        "naam": ["Hof", "Flat", "Erf"],
+        "aantal_woningen": [40, 120, 12],
+        "bouwjaar": [1965, 1972, 2001],
+        "energielabel": ["C", "e", "A"],
+        "woningtype": ["eengezinswoning", "meergezinswoning", "seniorenwoning"],
+    }
+    data.update(overrides)
+    geoms = [
+        box(100_100, 450_100, 100_200, 450_150),
+        Point(101_500, 450_500),
+        box(101_950, 449_100, 102_000, 449_150),
+    ]
+    return gpd.GeoDataFrame(data, geometry=geoms, crs="EPSG:28992")
+
+
+def test_points_and_polygons_get_their_buurt(tmp_path, tiny_buurten):
+    path = tmp_path / "complexen.gpkg"
+    complexes().to_file(path)
+    out = load_complexen(path, buurten=tiny_buurten)
+    assert out["buurtcode"].tolist() == ["BU99990101", "BU99990102", "BU99990202"]
+    assert out["energielabel"].tolist() == ["C", "E", "A"]
+    assert (out["bron"] == "complexen.gpkg").all()
+    assert out.crs.to_epsg() == 28992
+
+
+def test_buurtcode_in_file_is_not_trusted(tmp_path, tiny_buurten):
+    path = tmp_path / "complexen.gpkg"
+    complexes(buurtcode=["BU99990202"] * 3).to_file(path)
+    assert load_complexen(path, buurten=tiny_buurten)["buurtcode"].iloc[0] == "BU99990101"
+
+
+def test_every_problem_reported(tmp_path, tiny_buurten):
+    bad = complexes(
+        complex_id=["C1", "C1", "C3"],
+        energielabel=["C", "Q", "A"],
+        aantal_woningen=[40, -3, "veel"],
+    )
+    bad.loc[2, "geometry"] = Point(0, 0)
+    path = tmp_path / "complexen.gpkg"
+    bad.to_file(path)
+    with pytest.raises(ValidationError) as info:
+        load_complexen(path, buurten=tiny_buurten)
+    text = "\n".join(info.value.problems)
+    assert "dubbele code: 'C1'" in text
+    assert "onbekend energielabel: 'Q'" in text
+    assert "geen getal: 'veel'" in text
+    assert "negatief" in text
+    assert "buiten alle buurten: 'C3'" in text
+
+
+def test_missing_column(tmp_path, tiny_buurten):
+    path = tmp_path / "complexen.geojson"
+    complexes().drop(columns=["energielabel"]).to_file(path)
+    with pytest.raises(ValidationError, match="'energielabel': verplichte kolom ontbreekt"):
+        load_complexen(path, buurten=tiny_buurten)
