@@ -15,6 +15,7 @@ import pandas as pd
 from wijkplan import layers as layerio
 from wijkplan.errors import ValidationError
 from wijkplan.settings import BUURTCODE_RE, WIJKCODE_RE, is_sample
+from wijkplan.sources.complexen import COMPLEX_COLUMNS
 
 WIJK_FIGURES = {
     "aantal_inwoners": "Inwoners",
@@ -47,16 +48,7 @@ def _complex_summary(complexen: gpd.GeoDataFrame | None, mask: pd.Series | None)
     if complexen is None:
         return {"beschikbaar": False, "aantal": 0, "woningen": 0, "per_corporatie": {}, "lijst": []}
     sel = complexen[mask] if mask is not None else complexen
-    cols = [
-        "complex_id",
-        "corporatie",
-        "naam",
-        "aantal_woningen",
-        "bouwjaar",
-        "energielabel",
-        "woningtype",
-        "buurtcode",
-    ]
+    cols = [*COMPLEX_COLUMNS, "buurtcode"]
     rows = [
         {c: _plain(v) for c, v in zip(cols, rec, strict=True)}
         for rec in sel[cols].itertuples(index=False)

@@ -16,6 +16,7 @@ import shapely
 import shapely.affinity
 
 from wijkplan.sample.common import gemeentecode_of, residential_weight, rng_for, sample_bron
+from wijkplan.sources.complexen import COMPLEX_COLUMNS
 
 #: Social-rental share used to size the sample stock (Alphen: about 24% in 2023).
 SOCIAL_SHARE = 0.24
@@ -174,16 +175,7 @@ def generate_complexen(
     frame["complex_id"] = ids
     frame["naam"] = names
     frame["bron"] = sample_bron(gm)
-    columns = [
-        "complex_id",
-        "corporatie",
-        "naam",
-        "aantal_woningen",
-        "bouwjaar",
-        "energielabel",
-        "woningtype",
-        "bron",
-    ]
+    columns = [*COMPLEX_COLUMNS, "bron"]
     return gpd.GeoDataFrame(frame[columns], geometry=geoms, crs=buurten.crs)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import geopandas as gpd
@@ -36,6 +37,43 @@ def _normalise_columns(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return restore_truncated(gdf.rename(columns=renames), BUURT_COLUMNS + WIJK_COLUMNS)
 
 
+#: Code columns of each boundary level: (column, pattern, must be unique).
+_BUURT_CODES = (
+    ("buurtcode", BUURTCODE_RE, True),
+    ("wijkcode", WIJKCODE_RE, False),
+    ("gemeentecode", GEMEENTECODE_RE, False),
+)
+_WIJK_CODES = (("wijkcode", WIJKCODE_RE, True), ("gemeentecode", GEMEENTECODE_RE, False))
+
+
+def _read_checked(
+    path: Path | str, columns: tuple[str, ...], codes: tuple[tuple[str, re.Pattern[str], bool], ...]
+) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame | None, Problems]:
+    """Read, check columns and codes, reproject; problems are collected, not raised yet."""
+    problems = Problems(str(path))
+    gdf = _normalise_columns(read_vector(path))
+    if not require_columns(gdf, columns, problems):
+        problems.raise_if_any()
+    rd = to_rd(gdf, problems)
+    for column, pattern, unique in codes:
+        check_codes(
+            gdf[column], field_name=column, pattern=pattern, problems=problems, unique=unique
+        )
+    return gdf, rd, problems
+
+
+def _finish(
+    rd: gpd.GeoDataFrame | None, problems: Problems, *, id_field: str, repairs: list[str] | None
+) -> gpd.GeoDataFrame:
+    """Check and repair polygons, raise every collected problem, normalise ``jaar``."""
+    if rd is not None:
+        rd = check_polygons(rd, id_field=id_field, problems=problems, repairs=repairs)
+    problems.raise_if_any()
+    assert rd is not None
+    rd["jaar"] = pd.to_numeric(rd["jaar"], errors="coerce").astype("Int64")
+    return rd.reset_index(drop=True)
+
+
 def load_buurten(
     path: Path | str, *, wijken: gpd.GeoDataFrame | None = None, repairs: list[str] | None = None
 ) -> gpd.GeoDataFrame:
@@ -44,68 +82,23 @@ def load_buurten(
     With ``wijken`` given, every buurt's wijkcode must exist there and the codes
     must nest (BU + GM digits + WK digits). All problems are reported together.
     """
-    problems = Problems(str(path))
-    gdf = _normalise_columns(read_vector(path))
-    if not require_columns(gdf, BUURT_COLUMNS, problems):
-        problems.raise_if_any()
-    rd = to_rd(gdf, problems)
-    check_codes(
-        gdf["buurtcode"],
-        field_name="buurtcode",
-        pattern=BUURTCODE_RE,
-        problems=problems,
-        unique=True,
-    )
-    check_codes(
-        gdf["wijkcode"], field_name="wijkcode", pattern=WIJKCODE_RE, problems=problems, unique=False
-    )
-    check_codes(
-        gdf["gemeentecode"],
-        field_name="gemeentecode",
-        pattern=GEMEENTECODE_RE,
-        problems=problems,
-        unique=False,
-    )
+    gdf, rd, problems = _read_checked(path, BUURT_COLUMNS, _BUURT_CODES)
     _check_nesting(gdf, problems)
     if wijken is not None:
         known = set(wijken["wijkcode"].astype(str))
         for code, wk in zip(gdf["buurtcode"], gdf["wijkcode"], strict=True):
             if pd.notna(wk) and str(wk) not in known:
                 problems.add("wijkcode", f"buurt {code} verwijst naar een onbekende wijk", wk)
-    if rd is not None:
-        rd = check_polygons(rd, id_field="buurtcode", problems=problems, repairs=repairs)
-    problems.raise_if_any()
-    assert rd is not None
-    rd["jaar"] = pd.to_numeric(rd["jaar"], errors="coerce").astype("Int64")
-    return rd.reset_index(drop=True)
+    return _finish(rd, problems, id_field="buurtcode", repairs=repairs)
 
 
 def load_wijken(path: Path | str, *, repairs: list[str] | None = None) -> gpd.GeoDataFrame:
     """Load and validate wijk boundaries (with any CBS kerncijfers columns they carry)."""
-    problems = Problems(str(path))
-    gdf = _normalise_columns(read_vector(path))
-    if not require_columns(gdf, WIJK_COLUMNS, problems):
-        problems.raise_if_any()
-    rd = to_rd(gdf, problems)
-    check_codes(
-        gdf["wijkcode"], field_name="wijkcode", pattern=WIJKCODE_RE, problems=problems, unique=True
-    )
-    check_codes(
-        gdf["gemeentecode"],
-        field_name="gemeentecode",
-        pattern=GEMEENTECODE_RE,
-        problems=problems,
-        unique=False,
-    )
+    gdf, rd, problems = _read_checked(path, WIJK_COLUMNS, _WIJK_CODES)
     for wk, gm in zip(gdf["wijkcode"].astype(str), gdf["gemeentecode"].astype(str), strict=True):
         if WIJKCODE_RE.match(wk) and GEMEENTECODE_RE.match(gm) and wk[2:6] != gm[2:6]:
             problems.add("wijkcode", f"wijk hoort niet bij gemeente {gm}", wk)
-    if rd is not None:
-        rd = check_polygons(rd, id_field="wijkcode", problems=problems, repairs=repairs)
-    problems.raise_if_any()
-    assert rd is not None
-    rd["jaar"] = pd.to_numeric(rd["jaar"], errors="coerce").astype("Int64")
-    return rd.reset_index(drop=True)
+    return _finish(rd, problems, id_field="wijkcode", repairs=repairs)
 
 
 def _check_nesting(gdf: pd.DataFrame, problems: Problems) -> None:
