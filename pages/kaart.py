@@ -17,7 +17,7 @@ def main() -> None:
     labels = list(options)
     current = next((label for label, c in options.items() if c == code), None)
     choice = st.selectbox(
-        "Zoek een buurt of wijk",
+        "Zoek een buurt, wijk, regiegebied of warmtegebied",
         labels,
         index=labels.index(current) if current else None,
         placeholder="Typ een naam of code…",
@@ -32,6 +32,7 @@ def main() -> None:
             data.buurten,
             data.wijken,
             complexen=data.complexen,
+            regiegebieden=data.regiegebieden,
             asset_base=ui.static_assets(),
             basemap=ui.basemap(),
         )
@@ -41,7 +42,11 @@ def main() -> None:
             height=620,
             use_container_width=True,
             returned_objects=["last_active_drawing"],
-            feature_group_to_add=selection_layer(data.buurten, [code] if code else []),
+            feature_group_to_add=selection_layer(data.buurten, ui.buurten_of(data, code)),
+        )
+        st.caption(
+            "Paars gestreept: regiegebieden leefbaarheid · bolletjes: complexen (oranje Woonforte, "
+            "groen Habeko; grootte naar aantal woningen)"
         )
         clicked = (
             ((out or {}).get("last_active_drawing") or {}).get("properties", {}).get("buurtcode")

@@ -11,15 +11,26 @@ from __future__ import annotations
 
 import json
 import warnings
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TypeVar
 
 import geopandas as gpd
 import pandas as pd
 import pyogrio
 
 from wijkplan import __version__
+from wijkplan.afspraken import (
+    DEFAULT_LEDGER,
+    AreaIndex,
+    StatusStore,
+    afspraken_frames,
+    load_ledger,
+    regiegebieden_layer,
+    warmtegebieden_layer,
+)
 from wijkplan.errors import ValidationError
 from wijkplan.outputs.atomic import atomic_path
 from wijkplan.settings import CRS_RD, is_sample
@@ -86,64 +97,139 @@ def _kind(frame: pd.DataFrame) -> str:
     return "echt"
 
 
-def collect_layers(data_dir: Path | str) -> tuple[dict[str, pd.DataFrame], BuildReport]:
+def resolve_ledger(data_dir: Path, ledger: Path | str | None) -> tuple[Path | None, bool]:
+    """The ledger to use and whether it was asked for explicitly.
+
+    Order: ``--ledger``; ``DIR/afspraken.yaml``; the shipped Alphen ledger.
+    """
+    if ledger is not None:
+        return Path(ledger), True
+    local = data_dir / "afspraken.yaml"
+    if local.is_file():
+        return local, True
+    return (DEFAULT_LEDGER, False) if DEFAULT_LEDGER.is_file() else (None, False)
+
+
+@dataclass
+class _Collector:
+    """Gathers layers, report entries and problems while sources load."""
+
+    repairs: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    layers: dict[str, pd.DataFrame] = field(default_factory=dict)
+    entries: list[SourceEntry] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def add(
+        self, name: str, path: Path | None, frame: pd.DataFrame, kind: str | None = None
+    ) -> None:
+        self.layers[name] = frame
+        self.entries.append(
+            SourceEntry(name, str(path) if path else None, kind or _kind(frame), len(frame))
+        )
+
+    def absent(self, name: str, why: str | None = None) -> None:
+        self.entries.append(SourceEntry(name, None, "afwezig"))
+        if why:
+            self.notes.append(f"{name}: {why}")
+
+    def attempt(self, load: Callable[[], T]) -> T | None:
+        try:
+            return load()
+        except ValidationError as exc:
+            self.problems += exc.problems
+            return None
+
+
+T = TypeVar("T")
+
+
+def collect_layers(
+    data_dir: Path | str, *, ledger: Path | str | None = None
+) -> tuple[dict[str, pd.DataFrame], BuildReport]:
     """Load and validate every source in ``data_dir``; return the layers and the report.
 
     All validation problems of all sources are gathered and raised as one
     ValidationError, so a user fixes everything in one round.
     """
     data_dir = Path(data_dir)
-    repairs: list[str] = []
-    problems: list[str] = []
-    layers: dict[str, pd.DataFrame] = {}
-    entries: list[SourceEntry] = []
-
+    c = _Collector()
     paths = {name: find_source(data_dir, name) for name in ("buurten", "wijken", "complexen")}
     for required in ("buurten", "wijken"):
         if paths[required] is None:
-            problems.append(
+            c.problems.append(
                 f"{data_dir}: geen {required}-bestand gevonden (verwacht {required}.geojson/.gpkg/.fgb/.shp)"
             )
-    if problems:
-        raise ValidationError(problems)
+    if c.problems:
+        raise ValidationError(c.problems)
 
     with warnings.catch_warnings():
-        warnings.simplefilter(
-            "ignore", RepairWarning
-        )  # repairs are collected into the report instead
-        wijken = buurten = None
-        try:
-            wijken = load_wijken(paths["wijken"], repairs=repairs)  # type: ignore[arg-type]
-        except ValidationError as exc:
-            problems += exc.problems
-        try:
-            buurten = load_buurten(paths["buurten"], wijken=wijken, repairs=repairs)  # type: ignore[arg-type]
-        except ValidationError as exc:
-            problems += exc.problems
-        if problems:
-            raise ValidationError(problems)
+        # repairs are collected into the build report instead
+        warnings.simplefilter("ignore", RepairWarning)
+        wijken = c.attempt(lambda: load_wijken(paths["wijken"], repairs=c.repairs))  # type: ignore[arg-type]
+        buurten = c.attempt(
+            lambda: load_buurten(paths["buurten"], wijken=wijken, repairs=c.repairs)  # type: ignore[arg-type]
+        )
+        if c.problems:
+            raise ValidationError(c.problems)
         assert buurten is not None and wijken is not None
-        layers["buurten"], layers["wijken"] = buurten, wijken
-        for name in ("buurten", "wijken"):
-            entries.append(
-                SourceEntry(name, str(paths[name]), _kind(layers[name]), len(layers[name]))
-            )
+        c.add("buurten", paths["buurten"], buurten)
+        c.add("wijken", paths["wijken"], wijken)
+        complexen = None
         if paths["complexen"] is not None:
-            complexen = load_complexen(paths["complexen"], buurten=buurten, repairs=repairs)
-            layers["complexen"] = complexen
-            entries.append(
-                SourceEntry("complexen", str(paths["complexen"]), _kind(complexen), len(complexen))
+            complexen = c.attempt(
+                lambda: load_complexen(paths["complexen"], buurten=buurten, repairs=c.repairs)  # type: ignore[arg-type]
             )
+            if complexen is not None:
+                c.add("complexen", paths["complexen"], complexen)
         else:
-            entries.append(SourceEntry("complexen", None, "afwezig"))
+            c.absent("complexen")
+    _collect_afspraken(c, data_dir, ledger, buurten, wijken, complexen)
+    if c.problems:
+        raise ValidationError(c.problems)
 
     report = BuildReport(
         gemeentecode=str(buurten["gemeentecode"].iloc[0]),
         gebouwd_op=datetime.now(UTC).isoformat(timespec="seconds"),
-        bronnen=entries,
-        waarschuwingen=repairs,
+        bronnen=c.entries,
+        waarschuwingen=c.repairs + c.notes,
     )
-    return layers, report
+    return c.layers, report
+
+
+def _collect_afspraken(
+    c: _Collector,
+    data_dir: Path,
+    ledger_arg: Path | str | None,
+    buurten: gpd.GeoDataFrame,
+    wijken: gpd.GeoDataFrame,
+    complexen: gpd.GeoDataFrame | None,
+) -> None:
+    """The agreement ledger and the areas it defines (regie and heat areas)."""
+    path, explicit = resolve_ledger(data_dir, ledger_arg)
+    if path is None:
+        c.absent("afspraken")
+        return
+    gemeente = str(buurten["gemeentecode"].iloc[0])
+    if not explicit:
+        # the shipped ledger belongs to one municipality: only use it there
+        raw = load_ledger(path)
+        own = {link.code for a in raw.afspraken for link in a.gebieden if link.niveau == "gemeente"}
+        if gemeente not in own:
+            c.absent(
+                "afspraken",
+                f"het meegeleverde register ({path}) hoort bij {', '.join(sorted(own))}, niet bij {gemeente}",
+            )
+            return
+    areas = AreaIndex.from_frames(buurten, wijken, complexen)
+    ledger = c.attempt(lambda: load_ledger(path, areas=areas))
+    if ledger is None:
+        return
+    afspraken, gebieden = afspraken_frames(ledger, store=StatusStore())
+    c.add("afspraken", path.resolve(), afspraken, kind="echt")
+    c.layers["afspraak_gebieden"] = gebieden
+    c.layers["regiegebieden"] = regiegebieden_layer(ledger, buurten)
+    c.layers["warmtegebieden"] = warmtegebieden_layer(ledger, buurten, wijken)
 
 
 def write_geopackage(layers: dict[str, pd.DataFrame], report: BuildReport, out: Path | str) -> None:
@@ -166,8 +252,10 @@ def write_geopackage(layers: dict[str, pd.DataFrame], report: BuildReport, out: 
         pyogrio.write_dataframe(table, tmp, layer=REPORT_TABLE, driver="GPKG")
 
 
-def build_layers(data_dir: Path | str, out: Path | str) -> BuildReport:
+def build_layers(
+    data_dir: Path | str, out: Path | str, *, ledger: Path | str | None = None
+) -> BuildReport:
     """Validate the sources in ``data_dir`` and write the GeoPackage ``out``."""
-    layers, report = collect_layers(data_dir)
+    layers, report = collect_layers(data_dir, ledger=ledger)
     write_geopackage(layers, report, out)
     return report

@@ -13,6 +13,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from wijkplan.afspraken.commands import register as register_afspraken
 from wijkplan.errors import WijkplanError
 from wijkplan.settings import DEFAULT_DATA_DIR, DEFAULT_LAYERS
 
@@ -28,16 +29,17 @@ def cmd_sample_data(args: argparse.Namespace) -> int:
 def cmd_build(args: argparse.Namespace) -> int:
     from wijkplan.build import build_layers
 
-    report = build_layers(args.data, args.out)
+    report = build_layers(args.data, args.out, ledger=args.ledger)
     print(f"Geschreven: {args.out}")
     print("\n".join(report.lines()))
     return 0
 
 
 def cmd_dossier(args: argparse.Namespace) -> int:
+    from wijkplan.afspraken import StatusStore
     from wijkplan.dossier import DossierLayers, build_dossier, format_dossier
 
-    d = build_dossier(args.code, DossierLayers(args.layers))
+    d = build_dossier(args.code, DossierLayers(args.layers, store=StatusStore(args.store)))
     print(
         json.dumps(d, ensure_ascii=False, indent=2, default=str) if args.json else format_dossier(d)
     )
@@ -70,6 +72,12 @@ def make_parser() -> argparse.ArgumentParser:
         default=DEFAULT_LAYERS,
         help="doel-GeoPackage (standaard: layers/wijkplan.gpkg)",
     )
+    p.add_argument(
+        "--ledger",
+        type=Path,
+        default=None,
+        help="afsprakenregister (standaard: DIR/afspraken.yaml, anders het meegeleverde register)",
+    )
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("dossier", help="dossier van een buurt of wijk")
@@ -81,7 +89,15 @@ def make_parser() -> argparse.ArgumentParser:
         default=DEFAULT_LAYERS,
         help="gebouwde GeoPackage (standaard: layers/wijkplan.gpkg)",
     )
+    p.add_argument(
+        "--store",
+        type=Path,
+        default=None,
+        help="statusopslag van de afspraken (standaard: $WIJKPLAN_STATUS_STORE of data/state/afspraken_status.sqlite)",
+    )
     p.set_defaults(func=cmd_dossier)
+
+    register_afspraken(sub)
     return parser
 
 

@@ -1,7 +1,9 @@
 """The dossier of one area: what an area coordinator sees when clicking a polygon.
 
 A dossier is a plain dict (JSON-serialisable) built from the GeoPackage layers,
-so the CLI (``wijkplan dossier CODE``) and the app show the same thing.
+the agreement ledger the build used, and the live status store, so the CLI
+(``wijkplan dossier CODE``) and the app show the same thing. Areas: buurt (BU…),
+wijk (WK…), regiegebied and warmtegebied (their ids in the ledger).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import geopandas as gpd
 import pandas as pd
 
 from wijkplan import layers as layerio
+from wijkplan.afspraken import Ledger, StatusStore, applicable_afspraken, load_ledger
 from wijkplan.errors import ValidationError
 from wijkplan.settings import BUURTCODE_RE, WIJKCODE_RE, is_sample
 from wijkplan.sources.complexen import COMPLEX_COLUMNS
@@ -24,16 +27,37 @@ WIJK_FIGURES = {
     "oppervlakte_land_ha": "Oppervlakte land (ha)",
     "oppervlakte_water_ha": "Oppervlakte water (ha)",
 }
+AFSPRAAK_FIELDS = (
+    "afspraak_id",
+    "titel",
+    "thema",
+    "trekker",
+    "partijen",
+    "status",
+    "voortgang",
+    "versie",
+    "via",
+)
 
 
 class DossierLayers:
-    """The layers a dossier reads, loaded once (the app caches one instance)."""
+    """The layers a dossier reads, loaded once (the app caches one instance).
 
-    def __init__(self, path: Path | str) -> None:
+    The ledger is the file the build recorded in its report; status comes from
+    ``store`` (the live status store) at the moment a dossier is built.
+    """
+
+    def __init__(self, path: Path | str, *, store: StatusStore | None = None) -> None:
         self.path = Path(path)
         self.buurten: gpd.GeoDataFrame = layerio.read_layer(path, "buurten")
         self.wijken: gpd.GeoDataFrame = layerio.read_layer(path, "wijken")
         self.complexen: gpd.GeoDataFrame | None = layerio.read_optional(path, "complexen")
+        self.regiegebieden: gpd.GeoDataFrame | None = layerio.read_optional(path, "regiegebieden")
+        self.warmtegebieden: gpd.GeoDataFrame | None = layerio.read_optional(path, "warmtegebieden")
+        report = layerio.read_report(path)
+        entry = next((s for s in report.bronnen if s.naam == "afspraken" and s.pad), None)
+        self.ledger: Ledger | None = load_ledger(entry.pad) if entry and entry.pad else None
+        self.store = store
 
 
 def _plain(value: Any) -> Any:
@@ -64,16 +88,76 @@ def _complex_summary(complexen: gpd.GeoDataFrame | None, mask: pd.Series | None)
     }
 
 
+def _afspraken(data: DossierLayers, niveau: str, code: str) -> dict[str, Any]:
+    if data.ledger is None:
+        return {"beschikbaar": False, "lijst": []}
+    frame = applicable_afspraken(
+        data.ledger,
+        niveau=niveau,
+        code=code,
+        buurten=data.buurten,
+        complexen=data.complexen,
+        store=data.store,
+    )
+    rows = [{f: _plain(rec[f]) for f in AFSPRAAK_FIELDS} for _, rec in frame.iterrows()]
+    for row in rows:
+        row["gemeentebreed"] = row["via"] == "gemeentebreed"
+    return {
+        "beschikbaar": True,
+        "register": data.ledger.meta.titel,
+        "ondertekend": data.ledger.meta.ondertekend.isoformat(),
+        "lijst": rows,
+    }
+
+
+def _containing_areas(
+    data: DossierLayers, buurtcode: str, wijkcode: str
+) -> dict[str, list[dict[str, str]]]:
+    """The regie and heat areas a buurt lies in (a heat area defined by wijk covers its buurten)."""
+    out: dict[str, list[dict[str, str]]] = {"regiegebieden": [], "warmtegebieden": []}
+    if data.ledger is None:
+        return out
+    for r in data.ledger.regiegebieden:
+        if buurtcode in r.buurtcodes:
+            out["regiegebieden"].append({"code": r.regie_id, "naam": r.naam})
+    for w in data.ledger.warmtegebieden:
+        if buurtcode in w.buurtcodes or wijkcode in w.wijkcodes:
+            out["warmtegebieden"].append({"code": w.gebied_id, "naam": w.naam})
+    return out
+
+
 def build_dossier(code: str, data: DossierLayers) -> dict[str, Any]:
-    """The dossier of buurt (BU…) or wijk (WK…) ``code``."""
-    code = code.strip().upper()
-    if BUURTCODE_RE.match(code):
-        return _buurt_dossier(code, data)
-    if WIJKCODE_RE.match(code):
-        return _wijk_dossier(code, data)
+    """The dossier of a buurt (BU…), wijk (WK…), regiegebied or warmtegebied."""
+    code = code.strip()
+    if BUURTCODE_RE.match(code.upper()):
+        return _buurt_dossier(code.upper(), data)
+    if WIJKCODE_RE.match(code.upper()):
+        return _wijk_dossier(code.upper(), data)
+    if data.ledger is not None:
+        if (r := data.ledger.regiegebied(code)) is not None:
+            return _group_dossier("regiegebied", code, r.naam, r.buurtcodes, data) | {
+                "partners": [data.ledger.partij_naam(p) for p in r.partners],
+                "regisseur": data.ledger.partij_naam(r.regisseur)
+                if r.regisseur
+                else "nog vast te stellen",
+                "toelichting": r.toelichting,
+            }
+        if (w := data.ledger.warmtegebied(code)) is not None:
+            buurtcodes = tuple(w.buurtcodes) + tuple(
+                data.buurten.loc[data.buurten["wijkcode"].isin(w.wijkcodes), "buurtcode"]
+            )
+            return _group_dossier("warmtegebied", code, w.naam, buurtcodes, data) | {
+                "periode": w.periode,
+                "startjaar": w.startjaar,
+                "status": w.status,
+                "strategie": w.strategie,
+                "partners": [data.ledger.partij_naam(p) for p in w.partners],
+                "toelichting": w.toelichting,
+            }
     raise ValidationError(
         [
-            f"gebiedscode {code!r} onbekend: verwacht een buurtcode (BU + 8 cijfers) of wijkcode (WK + 6 cijfers)"
+            f"gebiedscode {code!r} onbekend: verwacht een buurtcode (BU + 8 cijfers), wijkcode "
+            "(WK + 6 cijfers) of de id van een regiegebied of warmtegebied"
         ]
     )
 
@@ -100,7 +184,9 @@ def _buurt_dossier(code: str, data: DossierLayers) -> dict[str, Any]:
         "kerncijfers": {},
         "kerncijfers_wijk": _wijk_figures(wijk),
         "kerncijfers_toelichting": "Kerncijfers per buurt zitten niet in de meegeleverde CBS-bestanden; getoond zijn die van de wijk.",
+        **_containing_areas(data, code, str(wijk["wijkcode"])),
         "complexen": _complex_summary(data.complexen, mask),
+        "afspraken": _afspraken(data, "buurt", code),
     }
 
 
@@ -128,6 +214,32 @@ def _wijk_dossier(code: str, data: DossierLayers) -> dict[str, Any]:
             for c, n in zip(buurten["buurtcode"], buurten["buurtnaam"], strict=True)
         ],
         "complexen": _complex_summary(data.complexen, mask),
+        "afspraken": _afspraken(data, "wijk", code),
+    }
+
+
+def _group_dossier(
+    niveau: str, code: str, naam: str, buurtcodes: tuple[str, ...], data: DossierLayers
+) -> dict[str, Any]:
+    """A regiegebied or warmtegebied: a named group of buurten."""
+    buurten = data.buurten[data.buurten["buurtcode"].isin(buurtcodes)]
+    mask = (
+        data.complexen["buurtcode"].isin(buurten["buurtcode"])
+        if data.complexen is not None
+        else None
+    )
+    return {
+        "niveau": niveau,
+        "code": code,
+        "naam": naam,
+        "oppervlakte_ha": round(float(buurten.geometry.area.sum()) / 10_000, 1),
+        "kerncijfers": {},
+        "buurten": [
+            {"code": c, "naam": n}
+            for c, n in zip(buurten["buurtcode"], buurten["buurtnaam"], strict=True)
+        ],
+        "complexen": _complex_summary(data.complexen, mask),
+        "afspraken": _afspraken(data, niveau, code),
     }
 
 
@@ -138,27 +250,57 @@ def format_dossier(d: dict[str, Any]) -> str:
         lines.append(
             f"Wijk: {d['wijk']['naam']} ({d['wijk']['code']}); gemeente {d['gemeente']['naam'] or ''} ({d['gemeente']['code']})"
         )
-    lines.append(f"Oppervlakte: {d['oppervlakte_ha']} ha; indeling {d['jaar']}")
+        for key, label in (("regiegebieden", "Regiegebied"), ("warmtegebieden", "Warmtegebied")):
+            for area in d.get(key, []):
+                lines.append(f"{label}: {area['naam']} ({area['code']})")
+    if d["niveau"] in ("regiegebied", "warmtegebied"):
+        if d.get("regisseur"):
+            lines.append(f"Regisseur: {d['regisseur']}")
+        if d.get("periode"):
+            lines.append(f"Periode: {d['periode']}; status: {d['status']}")
+        if d.get("partners"):
+            lines.append("Partners: " + ", ".join(d["partners"]))
+    lines.append(
+        f"Oppervlakte: {d['oppervlakte_ha']} ha"
+        + (f"; indeling {d['jaar']}" if d.get("jaar") else "")
+    )
     figures = d["kerncijfers"] or d.get("kerncijfers_wijk", {})
     if figures:
         lines.append("Kerncijfers" + (" (van de wijk)" if not d["kerncijfers"] else "") + ":")
         lines += [f"  {k}: {v if v is not None else 'onbekend'}" for k, v in figures.items()]
-    c = d["complexen"]
-    if not c["beschikbaar"]:
-        lines.append("Complexen: geen complexenbestand in deze build")
-    else:
-        mark = " [voorbeelddata]" if c.get("voorbeelddata") else ""
-        per = ", ".join(f"{k} {v}" for k, v in c["per_corporatie"].items())
-        lines.append(
-            f"Complexen{mark}: {c['aantal']} met {c['woningen']} woningen"
-            + (f" ({per})" if per else "")
-        )
-        for r in c["lijst"][:50]:
-            lines.append(
-                f"  {r['complex_id']:<10} {r['naam']:<32} {r['corporatie']:<10} {r['aantal_woningen']:>4} won., {r['bouwjaar']}, label {r['energielabel']}"
-            )
-        if len(c["lijst"]) > 50:
-            lines.append(f"  ... en nog {len(c['lijst']) - 50}")
-    if d["niveau"] == "wijk":
+    lines += _format_complexen(d["complexen"])
+    lines += _format_afspraken(d["afspraken"])
+    if d["niveau"] != "buurt":
         lines.append("Buurten: " + ", ".join(f"{b['naam']} ({b['code']})" for b in d["buurten"]))
     return "\n".join(lines)
+
+
+def _format_complexen(c: dict[str, Any]) -> list[str]:
+    if not c["beschikbaar"]:
+        return ["Complexen: geen complexenbestand in deze build"]
+    mark = " [voorbeelddata]" if c.get("voorbeelddata") else ""
+    per = ", ".join(f"{k} {v}" for k, v in c["per_corporatie"].items())
+    lines = [
+        f"Complexen{mark}: {c['aantal']} met {c['woningen']} woningen"
+        + (f" ({per})" if per else "")
+    ]
+    for r in c["lijst"][:50]:
+        lines.append(
+            f"  {r['complex_id']:<10} {r['naam']:<32} {r['corporatie']:<10} {r['aantal_woningen']:>4} won., {r['bouwjaar']}, label {r['energielabel']}"
+        )
+    if len(c["lijst"]) > 50:
+        lines.append(f"  ... en nog {len(c['lijst']) - 50}")
+    return lines
+
+
+def _format_afspraken(a: dict[str, Any]) -> list[str]:
+    if not a["beschikbaar"]:
+        return ["Afspraken: geen afsprakenregister in deze build"]
+    lines = [f"Afspraken ({a['register']}, ondertekend {a['ondertekend']}): {len(a['lijst'])}"]
+    for r in a["lijst"]:
+        voortgang = f", {r['voortgang']}%" if r["voortgang"] is not None else ""
+        lines.append(
+            f"  {r['afspraak_id']:<11} [{r['status']}{voortgang}] {r['titel']}  ({r['via']})"
+        )
+        lines.append(f"              trekker: {r['trekker']}; partijen: {r['partijen']}")
+    return lines

@@ -28,6 +28,7 @@ LEAFLET_SUBDIR = "vendor/leaflet"
 
 SELECTED_STYLE = {"color": "#d7301f", "weight": 4, "fillOpacity": 0.05}
 BUURT_STYLE = {"color": "#3a5a80", "weight": 1, "fillColor": "#9ecae1", "fillOpacity": 0.35}
+REGIE_STYLE = {"color": "#7a0177", "weight": 3.5, "dashArray": "8 5", "fill": False}
 WIJK_STYLE = {"color": "#1b2a41", "weight": 2.5, "fill": False}
 CORPORATIE_COLOURS = {"Woonforte": "#e6550d", "Habeko": "#31a354"}
 
@@ -89,6 +90,7 @@ def base_map(
     asset_base: str = "/app/static/" + LEAFLET_SUBDIR,
     basemap: str = "geen",
     complexen: gpd.GeoDataFrame | None = None,
+    regiegebieden: gpd.GeoDataFrame | None = None,
     buurt_style: dict[str, dict[str, object]] | None = None,
 ) -> folium.Map:
     """The overview map: buurten (clickable, with tooltips), wijken outlined, complexen.
@@ -120,6 +122,13 @@ def base_map(
     folium.GeoJson(w, name="Wijken", style_function=lambda f: WIJK_STYLE, interactive=False).add_to(
         m
     )
+    if regiegebieden is not None and len(regiegebieden):
+        folium.GeoJson(
+            to_wgs84(regiegebieden[["regie_id", "naam", "geometry"]]),
+            name="Regiegebieden leefbaarheid",
+            style_function=lambda f: REGIE_STYLE,
+            interactive=False,
+        ).add_to(m)
     if complexen is not None and len(complexen):
         add_complexen(m, complexen)
     m.fit_bounds([[miny, minx], [maxy, maxx]])

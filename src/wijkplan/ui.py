@@ -15,6 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from wijkplan import layers as layerio
+from wijkplan.afspraken import StatusStore, default_store_path
 from wijkplan.build import BuildReport
 from wijkplan.dossier import DossierLayers
 from wijkplan.errors import WijkplanError
@@ -38,8 +39,8 @@ def _mtime(path: Path) -> float:
 
 
 @st.cache_data(show_spinner="Lagen laden…")
-def _load(path: str, mtime: float) -> DossierLayers:
-    return DossierLayers(path)
+def _load(path: str, mtime: float, store_path: str) -> DossierLayers:
+    return DossierLayers(path, store=StatusStore(store_path))
 
 
 @st.cache_data
@@ -51,7 +52,7 @@ def load_layers() -> DossierLayers:
     """The layers of the built GeoPackage (cached); stops the page with one line if absent."""
     path = layers_path()
     try:
-        return _load(str(path), _mtime(path))
+        return _load(str(path), _mtime(path), str(default_store_path()))
     except WijkplanError as exc:
         st.error(str(exc))
         st.stop()
@@ -104,7 +105,7 @@ def sidebar(report: BuildReport | None) -> None:
 
 
 def area_options(data: DossierLayers) -> dict[str, str]:
-    """Search options: label → code, for buurten and wijken."""
+    """Search options: label → code, for buurten, wijken, regie areas and heat areas."""
     options = {
         f"{n} ({c})": c
         for c, n in zip(data.buurten["buurtcode"], data.buurten["buurtnaam"], strict=True)
@@ -113,7 +114,27 @@ def area_options(data: DossierLayers) -> dict[str, str]:
         f"Wijk {n} ({c})": c
         for c, n in zip(data.wijken["wijkcode"], data.wijken["wijknaam"], strict=True)
     }
+    if data.ledger is not None:
+        options |= {f"Regiegebied {r.naam}": r.regie_id for r in data.ledger.regiegebieden}
+        options |= {f"Warmtegebied {w.naam}": w.gebied_id for w in data.ledger.warmtegebieden}
     return dict(sorted(options.items()))
+
+
+def buurten_of(data: DossierLayers, code: str | None) -> list[str]:
+    """The buurtcodes that make up an area, for highlighting it on the map."""
+    if not code:
+        return []
+    b = data.buurten
+    if code in set(b["buurtcode"]):
+        return [code]
+    if code in set(b["wijkcode"]):
+        return list(b.loc[b["wijkcode"] == code, "buurtcode"])
+    if data.ledger is not None:
+        if (r := data.ledger.regiegebied(code)) is not None:
+            return list(r.buurtcodes)
+        if (w := data.ledger.warmtegebied(code)) is not None:
+            return [*w.buurtcodes, *b.loc[b["wijkcode"].isin(w.wijkcodes), "buurtcode"]]
+    return []
 
 
 def render_dossier(d: dict[str, Any]) -> None:
@@ -123,12 +144,32 @@ def render_dossier(d: dict[str, Any]) -> None:
         st.caption(
             f"Buurt {d['code']} · wijk {d['wijk']['naam']} ({d['wijk']['code']}) · indeling {d['jaar']}"
         )
-    else:
+        links = [("Regiegebied", a) for a in d.get("regiegebieden", [])]
+        links += [("Warmtegebied", a) for a in d.get("warmtegebieden", [])]
+        if links:
+            st.markdown(
+                " · ".join(f"{kind} [{a['naam']}](?gebied={a['code']})" for kind, a in links)
+            )
+    elif d["niveau"] == "wijk":
         st.caption(f"Wijk {d['code']} · {len(d['buurten'])} buurten · indeling {d['jaar']}")
+    else:
+        st.caption(f"{d['niveau'].capitalize()} {d['code']} · {len(d['buurten'])} buurten")
+        if d.get("regisseur"):
+            st.markdown(f"**Regisseur:** {d['regisseur']}")
+        if d.get("periode"):
+            st.markdown(f"**Periode:** {d['periode']} · **status:** {d['status']}")
+        if d.get("partners"):
+            st.markdown("**Partners:** " + ", ".join(d["partners"]))
+        if d.get("toelichting"):
+            st.caption(d["toelichting"])
+        st.markdown(
+            "**Buurten:** " + ", ".join(f"[{b['naam']}](?gebied={b['code']})" for b in d["buurten"])
+        )
     st.markdown(f"**Oppervlakte:** {d['oppervlakte_ha']:,} ha".replace(",", "."))
     figures = d["kerncijfers"] or d.get("kerncijfers_wijk", {})
     if figures:
         label = "Kerncijfers" if d["kerncijfers"] else f"Kerncijfers van wijk {d['wijk']['naam']}"
+        # (regie and heat areas have no figures of their own yet)
         st.markdown(f"**{label}** (CBS 2024)")
         st.table(
             pd.DataFrame(
@@ -164,3 +205,54 @@ def render_dossier(d: dict[str, Any]) -> None:
                 ]
             ]
             st.dataframe(table, hide_index=True, width="stretch")
+    render_afspraken(d["afspraken"])
+
+
+STATUS_ICONS = {
+    "voorgenomen": "⚪",
+    "lopend": "🔵",
+    "gerealiseerd": "🟢",
+    "vertraagd": "🟠",
+    "vervallen": "⚫",
+}
+
+
+def afspraken_table(rows: list[dict[str, Any]] | pd.DataFrame) -> pd.DataFrame:
+    """Agreements as a display table (Dutch headers, status with a marker)."""
+    frame = pd.DataFrame(rows)
+    if frame.empty:
+        return frame
+    out = pd.DataFrame(
+        {
+            "id": frame["afspraak_id"],
+            "status": [f"{STATUS_ICONS.get(s, '')} {s}" for s in frame["status"]],
+            "voortgang %": frame["voortgang"],
+            "thema": frame["thema"],
+            "afspraak": frame["titel"],
+            "trekker": frame["trekker"],
+            "partijen": frame["partijen"],
+        }
+    )
+    if "via" in frame.columns and frame["via"].astype(bool).any():
+        out["geldt via"] = frame["via"]
+    return out
+
+
+def render_afspraken(a: dict[str, Any]) -> None:
+    """The agreements block of a dossier."""
+    if not a["beschikbaar"]:
+        st.info("Geen afsprakenregister in deze build.")
+        return
+    rows = a["lijst"]
+    direct = [r for r in rows if not r["gemeentebreed"]]
+    wide = [r for r in rows if r["gemeentebreed"]]
+    st.markdown(
+        f"**Afspraken** ({a['register']}) — {len(direct)} voor dit gebied, {len(wide)} gemeentebreed"
+    )
+    if direct:
+        st.dataframe(afspraken_table(direct), hide_index=True, width="stretch")
+    else:
+        st.caption("Geen afspraken specifiek voor dit gebied.")
+    with st.expander(f"Gemeentebrede afspraken ({len(wide)})"):
+        st.dataframe(afspraken_table(wide), hide_index=True, width="stretch")
+    st.markdown("✏️ Status bijwerken: pagina [Afspraken](afspraken)")

@@ -1,0 +1,168 @@
+"""Afspraken: list and filter the prestatieafspraken; update status with a comment; history."""
+
+import streamlit as st
+
+from wijkplan import ui
+from wijkplan.afspraken import (
+    afspraken_overview,
+    applicable_afspraken,
+    filter_afspraken,
+    infer_niveau,
+)
+from wijkplan.errors import WijkplanError
+
+ALLE = "(alle)"
+
+
+def filters(data) -> dict[str, str | None]:
+    ledger = data.ledger
+    c1, c2, c3, c4 = st.columns(4)
+    thema = c1.selectbox("Thema", [ALLE, *ledger.themas], key="f_thema")
+    partij = c2.selectbox("Partij", [ALLE, *(p.naam for p in ledger.partijen)], key="f_partij")
+    status = c3.selectbox("Status", [ALLE, *ledger.statussen], key="f_status")
+    options = ui.area_options(data)
+    gebied = c4.selectbox("Gebied", [ALLE, *options], key="f_gebied")
+    return {
+        "thema": None if thema == ALLE else thema,
+        "partij": None if partij == ALLE else partij,
+        "status": None if status == ALLE else status,
+        "gebied": None if gebied == ALLE else options[gebied],
+    }
+
+
+def overview(data, chosen: dict[str, str | None]):
+    ledger, store = data.ledger, data.store
+    if chosen["gebied"]:
+        code = chosen["gebied"]
+        frame = applicable_afspraken(
+            ledger,
+            niveau=infer_niveau(ledger, code, complexen=data.complexen),
+            code=code,
+            buurten=data.buurten,
+            complexen=data.complexen,
+            store=store,
+        )
+    else:
+        frame = afspraken_overview(ledger, store=store)
+    return filter_afspraken(
+        frame, ledger, thema=chosen["thema"], partij=chosen["partij"], status=chosen["status"]
+    )
+
+
+def edit_form(data, afspraak_id: str) -> None:
+    ledger, store = data.ledger, data.store
+    a = ledger.afspraak(afspraak_id)
+    state = store.current(afspraak_id, ledger)
+    if melding := st.session_state.pop("melding", None):
+        st.success(melding)
+    st.subheader(f"{a.id}: {a.titel}")
+    st.caption(
+        f"Thema {a.thema} · trekker {ledger.partij_naam(a.trekker)} · {a.jaar} (periode {a.periode})"
+    )
+    st.markdown(f"> {a.tekst}")
+    if a.toelichting:
+        st.caption(f"Toelichting: {a.toelichting}")
+    st.markdown("**Partijen:** " + ", ".join(ledger.partij_naam(p) for p in a.partijen))
+    st.markdown("**Gebieden:** " + ", ".join(g.label for g in a.gebieden))
+    st.markdown(
+        f"**Huidige status:** {state.status} · voortgang {state.voortgang if state.voortgang is not None else '—'}% · versie {state.version}"
+    )
+    with st.form(f"update-{afspraak_id}"):
+        status = st.selectbox(
+            "Nieuwe status",
+            list(ledger.statussen),
+            index=list(ledger.statussen).index(state.status),
+            key=f"status-{afspraak_id}",
+        )
+        voortgang = st.number_input(
+            "Voortgang (%)",
+            min_value=0,
+            max_value=100,
+            value=state.voortgang,
+            step=5,
+            key=f"voortgang-{afspraak_id}",
+        )
+        door = st.text_input(
+            "Door (naam)", value=st.session_state.get("door", ""), key=f"door-{afspraak_id}"
+        )
+        opmerking = st.text_area("Opmerking", key=f"opmerking-{afspraak_id}")
+        submitted = st.form_submit_button("Opslaan")
+    seen_key = f"gezien-{afspraak_id}"
+    if submitted:
+        # compare with what this coordinator saw when the form was drawn, not with the store now:
+        # if a colleague saved in between, the versions differ and the store refuses the change
+        seen = st.session_state.get(seen_key, state)
+        st.session_state["door"] = door
+        try:
+            new = store.update(
+                afspraak_id,
+                status=status if status != seen.status else None,
+                voortgang=None
+                if voortgang is None or voortgang == seen.voortgang
+                else int(voortgang),
+                door=door,
+                opmerking=opmerking or None,
+                expected_version=seen.version,
+                ledger=ledger,
+            )
+        except WijkplanError as exc:  # includes ConflictError: somebody else saved first
+            st.error(str(exc))
+        else:
+            st.session_state["melding"] = (
+                f"Opgeslagen: {new.status}, voortgang "
+                f"{new.voortgang if new.voortgang is not None else '—'}% (versie {new.version})."
+            )
+            st.session_state[seen_key] = new
+            st.rerun()  # redraw with the stored state
+    st.session_state[seen_key] = store.current(afspraak_id, ledger)
+    history = store.history(afspraak_id)
+    st.markdown("**Historie**")
+    if history.empty:
+        st.caption("Nog geen wijzigingen sinds ondertekening.")
+    else:
+        st.dataframe(
+            history[
+                ["tijdstip", "door", "field", "old_value", "new_value", "opmerking", "version"]
+            ].rename(
+                columns={
+                    "field": "veld",
+                    "old_value": "oud",
+                    "new_value": "nieuw",
+                    "version": "versie",
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+        )
+
+
+def main() -> None:
+    data = ui.load_layers()
+    st.title("Afspraken")
+    if data.ledger is None:
+        st.info("Deze build heeft geen afsprakenregister.")
+        return
+    meta = data.ledger.meta
+    st.caption(f"{meta.titel} · ondertekend {meta.ondertekend:%d-%m-%Y} · periode {meta.periode}")
+    try:
+        frame = overview(data, filters(data))
+    except WijkplanError as exc:
+        st.error(str(exc))
+        return
+    st.dataframe(ui.afspraken_table(frame), hide_index=True, width="stretch")
+    st.caption(f"{len(frame)} van {len(data.ledger.afspraken)} afspraken")
+    ids = list(frame["afspraak_id"])
+    if not ids:
+        return
+    labels = {f"{i}: {t}": i for i, t in zip(frame["afspraak_id"], frame["titel"], strict=True)}
+    wanted = st.query_params.get("afspraak")
+    default = next((k for k, v in labels.items() if v == wanted), next(iter(labels)))
+    choice = st.selectbox(
+        "Afspraak bekijken of bijwerken", list(labels), index=list(labels).index(default)
+    )
+    st.query_params["afspraak"] = labels[choice]
+    st.divider()
+    edit_form(data, labels[choice])
+
+
+main()

@@ -1,0 +1,289 @@
+"""The ``wijkplan afspraken`` subcommand: list, check, update, history.
+
+The main CLI calls :func:`register` with its subparsers and then
+``args.func(args)``; each handler returns the exit code and raises a
+:class:`~wijkplan.errors.WijkplanError` for expected problems (the main CLI
+prints it as one message and exits with ``err.exit_code``: 2 for bad input,
+3 for a conflict). :func:`run` does the same on its own, for tests and scripts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+
+from wijkplan.afspraken import DEFAULT_LEDGER
+from wijkplan.afspraken.ledger import AreaIndex, load_ledger
+from wijkplan.afspraken.linking import (
+    afspraken_overview,
+    applicable_afspraken,
+    filter_afspraken,
+    infer_niveau,
+)
+from wijkplan.afspraken.store import STATUS_STORE_ENV, StatusStore
+from wijkplan.errors import LayersNotBuiltError, SourceNotFoundError, WijkplanError
+from wijkplan.settings import DEFAULT_DATA_DIR, DEFAULT_LAYERS
+from wijkplan.sources import load_buurten, load_complexen, load_wijken
+from wijkplan.sources._io import find_source, read_vector
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add ``afspraken`` with its sub-subcommands to the main CLI's subparsers."""
+    parser = subparsers.add_parser(
+        "afspraken",
+        help="prestatieafspraken: overzicht, controle, status bijwerken, historie",
+        description="Het afsprakenregister: prestatieafspraken per gebied, met status en historie.",
+    )
+    sub = parser.add_subparsers(dest="afspraken_command", required=True, metavar="OPDRACHT")
+
+    p = sub.add_parser("list", help="afspraken tonen, eventueel gefilterd")
+    p.add_argument("--thema", help="alleen dit thema, bijv. 'leefbaarheid'")
+    p.add_argument("--partij", help="alleen afspraken met deze partij (id of naam)")
+    p.add_argument(
+        "--gebied", metavar="CODE", help="alleen wat geldt voor dit gebied (BU…, WK…, …)"
+    )
+    p.add_argument("--status", help="alleen deze (actuele) status")
+    p.add_argument("--json", action="store_true", help="uitvoer als JSON")
+    _ledger_option(p)
+    _store_option(p)
+    p.add_argument(
+        "--layers",
+        type=Path,
+        default=None,
+        metavar="FILE.gpkg",
+        help=f"gebouwde GeoPackage voor --gebied (standaard {DEFAULT_LAYERS} als die bestaat, "
+        f"anders de grenzen in {DEFAULT_DATA_DIR})",
+    )
+    p.set_defaults(func=cmd_list)
+
+    p = sub.add_parser("check", help="een afsprakenbestand controleren tegen de grenzen")
+    p.add_argument("file", type=Path, metavar="FILE", help="het afsprakenbestand (YAML)")
+    p.add_argument(
+        "--data",
+        type=Path,
+        default=DEFAULT_DATA_DIR,
+        metavar="DIR",
+        help=f"map met buurten.* en wijken.* (standaard {DEFAULT_DATA_DIR})",
+    )
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("update", help="status en/of voortgang van een afspraak bijwerken")
+    p.add_argument("id", metavar="ID", help="de afspraak, bijv. PA2021-05c")
+    p.add_argument("--status", help="nieuwe status, bijv. 'lopend'")
+    p.add_argument("--voortgang", type=int, metavar="X", help="voortgang in procent (0-100)")
+    p.add_argument("--door", required=True, metavar="NAAM", help="wie de wijziging doet")
+    p.add_argument("--opmerking", metavar="TEKST", help="toelichting bij de wijziging")
+    _ledger_option(p)
+    _store_option(p)
+    p.set_defaults(func=cmd_update)
+
+    p = sub.add_parser("history", help="de historie van statuswijzigingen tonen")
+    p.add_argument("id", nargs="?", metavar="ID", help="alleen deze afspraak")
+    p.add_argument("--json", action="store_true", help="uitvoer als JSON")
+    _store_option(p)
+    p.set_defaults(func=cmd_history)
+
+
+def _ledger_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--ledger",
+        type=Path,
+        default=DEFAULT_LEDGER,
+        metavar="FILE",
+        help=f"afsprakenbestand (standaard {DEFAULT_LEDGER})",
+    )
+
+
+def _store_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--store",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help=f"statusopslag (standaard ${STATUS_STORE_ENV} of data/state/afspraken_status.sqlite)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """A parser with only the ``afspraken`` subcommand (for :func:`run` and tests)."""
+    parser = argparse.ArgumentParser(prog="wijkplan")
+    register(parser.add_subparsers(dest="command", required=True))
+    return parser
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    """Parse ``argv`` (``["afspraken", "list", ...]``), run it, return the exit code."""
+    args = build_parser().parse_args(argv)
+    try:
+        code: int = args.func(args)
+    except WijkplanError as err:
+        print(f"fout: {err}", file=sys.stderr)
+        return err.exit_code
+    return code
+
+
+# --------------------------------------------------------------------------- handlers
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    """``afspraken list``: all agreements, or those that apply to ``--gebied``."""
+    ledger = load_ledger(args.ledger)
+    store = StatusStore(args.store)
+    title = "Afspraken"
+    if args.gebied:
+        buurten, complexen = _areas_for_linking(args.layers)
+        niveau = infer_niveau(ledger, args.gebied, complexen=complexen)
+        frame = applicable_afspraken(
+            ledger,
+            niveau=niveau,
+            code=args.gebied,
+            buurten=buurten,
+            complexen=complexen,
+            store=store,
+        )
+        title = f"Afspraken die gelden voor {niveau} {args.gebied}"
+    else:
+        frame = afspraken_overview(ledger, store=store)
+    frame = filter_afspraken(
+        frame, ledger, thema=args.thema, partij=args.partij, status=args.status
+    )
+    if args.json:
+        print(_to_json(frame))
+        return 0
+    print(f"{title} ({len(frame)}):")
+    if frame.empty:
+        print("  geen afspraken gevonden")
+    for row in frame.itertuples(index=False):
+        voortgang = "" if pd.isna(row.voortgang) else f"{row.voortgang}%"
+        via = f"  [{row.via}]" if row.via else ""
+        print(
+            f"  {row.afspraak_id:<11} {row.status:<12} {voortgang:>4}  {row.thema}: {row.titel}{via}"
+        )
+        print(f"  {'':<11} trekker: {row.trekker}; partijen: {row.partijen}")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """``afspraken check FILE``: validate a ledger against the boundaries in ``--data``."""
+    data_dir: Path = args.data
+    buurten_path = find_source(data_dir, "buurten")
+    if buurten_path is None:
+        raise SourceNotFoundError(f"{data_dir}: geen buurten.* gevonden om tegen te controleren")
+    wijken_path = find_source(data_dir, "wijken")
+    wijken = load_wijken(wijken_path) if wijken_path is not None else None
+    buurten = load_buurten(buurten_path, wijken=wijken)
+    complexen_path = find_source(data_dir, "complexen")
+    complexen = (
+        load_complexen(complexen_path, buurten=buurten) if complexen_path is not None else None
+    )
+    areas = AreaIndex.from_frames(buurten, wijken, complexen)
+    ledger = load_ledger(args.file, areas=areas)
+    print(
+        f"In orde: {args.file}: {len(ledger.afspraken)} afspraken, "
+        f"{len(ledger.regiegebieden)} regiegebieden, {len(ledger.warmtegebieden)} warmtegebieden, "
+        f"{len(ledger.partijen)} partijen."
+    )
+    cx = (
+        f"{len(complexen)} complexen"
+        if complexen is not None
+        else "geen complexen (complexcodes alleen op vorm gecontroleerd)"
+    )
+    print(
+        f"Gecontroleerd tegen {len(areas.buurten)} buurten, {len(areas.wijken)} wijken en {cx} "
+        f"uit {data_dir}."
+    )
+    return 0
+
+
+def cmd_update(args: argparse.Namespace) -> int:
+    """``afspraken update ID``: change status and/or progress, recorded in the history."""
+    ledger = load_ledger(args.ledger)
+    store = StatusStore(args.store)
+    new = store.update(
+        args.id,
+        status=args.status,
+        voortgang=args.voortgang,
+        door=args.door,
+        opmerking=args.opmerking,
+        expected_version=None,
+        ledger=ledger,
+    )
+    changes = store.history(args.id)
+    changes = changes[changes["version"] == new.version]
+    print(
+        f"Afspraak {args.id} bijgewerkt door {new.updated_by} op {new.updated_at} "
+        f"(versie {new.version}):"
+    )
+    for row in changes.itertuples(index=False):
+        print(f"  {row.field}: {_show(row.old_value)} → {_show(row.new_value)}")
+    print(f"Opgeslagen in {store.path}")
+    return 0
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    """``afspraken history [ID]``: every recorded change, oldest first."""
+    store = StatusStore(args.store)
+    frame = store.history(args.id)
+    if args.json:
+        print(_to_json(frame))
+        return 0
+    wat = f"afspraak {args.id}" if args.id else "alle afspraken"
+    if frame.empty:
+        print(f"Geen wijzigingen vastgelegd voor {wat} in {store.path}.")
+        return 0
+    n = len(frame)
+    print(f"Historie van {wat} ({n} {'wijziging' if n == 1 else 'wijzigingen'}):")
+    for row in frame.itertuples(index=False):
+        line = (
+            f"  {row.tijdstip}  {row.afspraak_id}  {row.field}: {_show(row.old_value)} → "
+            f"{_show(row.new_value)}  door {row.door} (versie {row.version})"
+        )
+        if isinstance(row.opmerking, str) and row.opmerking:
+            line += f": {row.opmerking}"
+        print(line)
+    return 0
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _show(value: object) -> str:
+    return "leeg" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+
+
+def _to_json(frame: pd.DataFrame) -> str:
+    records = json.loads(frame.to_json(orient="records", force_ascii=False) or "[]")
+    return json.dumps(records, ensure_ascii=False, indent=2)
+
+
+def _areas_for_linking(layers: Path | None) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame | None]:
+    """Buurten (and complexen if present) from the built GeoPackage, else from data/geo."""
+    if layers is not None and not layers.is_file():
+        raise LayersNotBuiltError(f"{layers}: GeoPackage bestaat niet (nog niet gebouwd?)")
+    gpkg = layers if layers is not None else DEFAULT_LAYERS
+    if gpkg.is_file():
+        names = {str(name) for name, _ in pyogrio.list_layers(gpkg)}
+        if "buurten" not in names:
+            raise SourceNotFoundError(f"{gpkg}: laag 'buurten' ontbreekt")
+        buurten = read_vector(gpkg, layer="buurten")
+        complexen = read_vector(gpkg, layer="complexen") if "complexen" in names else None
+        return buurten, complexen
+    buurten_path = find_source(DEFAULT_DATA_DIR, "buurten")
+    if buurten_path is None:
+        raise SourceNotFoundError(
+            f"geen {DEFAULT_LAYERS} en geen buurten.* in {DEFAULT_DATA_DIR}: "
+            "bouw eerst de lagen (wijkplan build)"
+        )
+    buurten = load_buurten(buurten_path)
+    complexen_path = find_source(DEFAULT_DATA_DIR, "complexen")
+    complexen = (
+        load_complexen(complexen_path, buurten=buurten) if complexen_path is not None else None
+    )
+    return buurten, complexen

@@ -1,0 +1,151 @@
+"""The ``wijkplan afspraken`` subcommands, through their handlers and a small parser."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.afspraken.conftest import write_ledger
+from wijkplan.afspraken import STATUS_STORE_ENV
+from wijkplan.afspraken.commands import build_parser, cmd_check, register, run
+from wijkplan.errors import ValidationError
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, buurten, wijken) -> Path:
+    folder = tmp_path / "geo"
+    folder.mkdir()
+    buurten.to_file(folder / "buurten.gpkg", engine="pyogrio")
+    wijken.to_file(folder / "wijken.gpkg", engine="pyogrio")
+    return folder
+
+
+@pytest.fixture
+def layers(tmp_path: Path, buurten, complexen) -> Path:
+    gpkg = tmp_path / "wijkplan.gpkg"
+    buurten.to_file(gpkg, layer="buurten", engine="pyogrio")
+    complexen.to_file(gpkg, layer="complexen", engine="pyogrio")
+    return gpkg
+
+
+@pytest.fixture(autouse=True)
+def isolated_store(monkeypatch, tmp_path: Path) -> Path:
+    """Never touch the real data/state store from a test."""
+    path = tmp_path / "state" / "status.sqlite"
+    monkeypatch.setenv(STATUS_STORE_ENV, str(path))
+    return path
+
+
+def test_register_adds_the_subcommand():
+    parser = argparse.ArgumentParser(prog="wijkplan")
+    register(parser.add_subparsers(dest="command"))
+    args = parser.parse_args(
+        ["afspraken", "update", "PA2021-05c", "--status", "lopend", "--door", "A"]
+    )
+    assert args.func.__name__ == "cmd_update"
+    assert args.ledger == Path("data/afspraken/prestatieafspraken-2021.yaml")
+    with pytest.raises(SystemExit):
+        parser.parse_args(["afspraken", "update", "PA2021-05c", "--status", "lopend"])  # no --door
+
+
+def test_check_valid_ledger(ledger_file, data_dir, capsys):
+    assert run(["afspraken", "check", str(ledger_file), "--data", str(data_dir)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"In orde: {ledger_file}: 8 afspraken")
+    assert "4 buurten, 2 wijken" in out
+
+
+def test_check_unknown_buurt_exits_2_naming_the_code(tmp_path, ledger_dict, data_dir, capsys):
+    ledger_dict["afspraken"][0]["gebieden"] = [{"niveau": "buurt", "code": "BU04849999"}]
+    bad = write_ledger(tmp_path / "fout.yaml", ledger_dict)
+    assert run(["afspraken", "check", str(bad), "--data", str(data_dir)]) == 2
+    err = capsys.readouterr().err
+    assert "BU04849999" in err and "A-gem" in err
+    args = build_parser().parse_args(["afspraken", "check", str(bad), "--data", str(data_dir)])
+    with pytest.raises(ValidationError, match="BU04849999") as exc:
+        cmd_check(args)
+    assert exc.value.exit_code == 2
+
+
+def test_check_without_boundaries(tmp_path, ledger_file, capsys):
+    assert run(["afspraken", "check", str(ledger_file), "--data", str(tmp_path / "leeg")]) == 2
+    assert "geen buurten" in capsys.readouterr().err
+
+
+def test_list_all_and_filtered(ledger_file, capsys):
+    assert run(["afspraken", "list", "--ledger", str(ledger_file)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Afspraken (8):")
+    assert (
+        run(["afspraken", "list", "--ledger", str(ledger_file), "--partij", "politie", "--json"])
+        == 0
+    )
+    records = json.loads(capsys.readouterr().out)
+    assert [r["afspraak_id"] for r in records] == ["A-regie"]
+    assert records[0]["voortgang"] is None
+    assert run(["afspraken", "list", "--ledger", str(ledger_file), "--thema", "sport"]) == 2
+    assert "onbekend thema 'sport'" in capsys.readouterr().err
+
+
+def test_list_for_an_area_uses_the_layers(ledger_file, layers, capsys):
+    argv = ["afspraken", "list", "--ledger", str(ledger_file), "--layers", str(layers), "--json"]
+    assert run([*argv, "--gebied", "BU04840202"]) == 0
+    via = {r["afspraak_id"]: r["via"] for r in json.loads(capsys.readouterr().out)}
+    assert via == {"A-gem": "gemeentebreed", "A-buurt2": "direct", "A-complex": "complex C1"}
+    assert run([*argv, "--gebied", "r1"]) == 0
+    assert {r["afspraak_id"] for r in json.loads(capsys.readouterr().out)} == {
+        "A-gem",
+        "A-regie",
+        "A-buurt2",
+    }
+    assert run([*argv[:-1], "--gebied", "BU04840102"]) == 0
+    assert "[regiegebied Regie Oost]" in capsys.readouterr().out
+
+
+def test_list_with_missing_layers_file(ledger_file, tmp_path, capsys):
+    argv = ["afspraken", "list", "--ledger", str(ledger_file), "--gebied", "BU04840101"]
+    assert run([*argv, "--layers", str(tmp_path / "nergens.gpkg")]) == 2
+    assert "nog niet gebouwd" in capsys.readouterr().err
+
+
+def test_update_then_history(ledger_file, capsys, isolated_store):
+    argv = ["afspraken", "update", "A-gem", "--ledger", str(ledger_file), "--door", "Fatima"]
+    assert run([*argv, "--status", "lopend", "--voortgang", "40", "--opmerking", "gestart"]) == 0
+    out = capsys.readouterr().out
+    assert "Afspraak A-gem bijgewerkt door Fatima" in out and "(versie 1)" in out
+    assert "status: voorgenomen → lopend" in out and "voortgang: leeg → 40" in out
+    assert isolated_store.is_file()
+    assert (
+        run(["afspraken", "list", "--ledger", str(ledger_file), "--status", "lopend", "--json"])
+        == 0
+    )
+    ids = {r["afspraak_id"]: r for r in json.loads(capsys.readouterr().out)}
+    assert ids["A-gem"]["voortgang"] == 40 and ids["A-gem"]["versie"] == 1
+    assert run(["afspraken", "history", "A-gem"]) == 0
+    out = capsys.readouterr().out
+    assert "Historie van afspraak A-gem (2 wijzigingen)" in out
+    assert "status: voorgenomen → lopend  door Fatima (versie 1): gestart" in out
+    assert run(["afspraken", "history", "--json"]) == 0
+    assert len(json.loads(capsys.readouterr().out)) == 2
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--status", "klaar"], "onbekende status 'klaar'"),
+        (["--voortgang", "150"], "van 0 tot en met 100"),
+        ([], "geef een nieuwe status of voortgang op"),
+    ],
+)
+def test_update_refusals_exit_2(ledger_file, capsys, extra, message):
+    argv = ["afspraken", "update", "A-gem", "--ledger", str(ledger_file), "--door", "Fatima"]
+    assert run([*argv, *extra]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_history_empty(capsys):
+    assert run(["afspraken", "history"]) == 0
+    assert "Geen wijzigingen vastgelegd" in capsys.readouterr().out

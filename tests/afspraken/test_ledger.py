@@ -1,0 +1,357 @@
+"""Loading and validating ledgers: the shipped one, and every kind of mistake."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import geopandas as gpd
+import pyogrio
+import pytest
+
+from tests.afspraken.conftest import REPO, SHIPPED_LEDGER, dump, write_ledger
+from wijkplan.afspraken import (
+    DEFAULT_THEMAS,
+    AreaIndex,
+    GebiedLink,
+    afspraken_frames,
+    applicable_afspraken,
+    load_ledger,
+    parse_ledger,
+    regiegebieden_layer,
+    warmtegebieden_layer,
+)
+from wijkplan.errors import SourceNotFoundError, ValidationError
+from wijkplan.sources import load_buurten, load_wijken
+
+SOURCE_TEXT = REPO.parent / "shared" / "context" / "prestatieafspraken-2021.txt"
+
+
+# --------------------------------------------------------------------------- the shipped ledger
+
+
+@pytest.fixture(scope="module")
+def real_buurten() -> gpd.GeoDataFrame:
+    wijken = load_wijken(REPO / "data" / "geo" / "wijken.geojson")
+    return load_buurten(REPO / "data" / "geo" / "buurten.geojson", wijken=wijken)
+
+
+@pytest.fixture(scope="module")
+def real_wijken() -> gpd.GeoDataFrame:
+    return load_wijken(REPO / "data" / "geo" / "wijken.geojson")
+
+
+@pytest.fixture(scope="module")
+def shipped(real_buurten, real_wijken):
+    return load_ledger(SHIPPED_LEDGER, areas=AreaIndex.from_frames(real_buurten, real_wijken))
+
+
+def test_shipped_ledger_metadata(shipped):
+    assert shipped.meta.ondertekend == dt.date(2020, 12, 9)
+    assert (shipped.meta.periode, shipped.meta.jaar) == ("2017-2021", 2021)
+    assert {a.thema for a in shipped.afspraken} == set(DEFAULT_THEMAS)
+    assert {a.voorbeeld for a in shipped.afspraken} == {1, 2, 3, 4, 5}
+    assert all(a.jaar == 2021 and a.periode == "2017-2021" for a in shipped.afspraken)
+
+
+def test_shipped_ledger_invents_no_numbers(shipped):
+    assert all(a.streefwaarde is None and a.eenheid is None for a in shipped.afspraken)
+    assert all(a.voortgang is None for a in shipped.afspraken)
+
+
+def test_shipped_ledger_tenant_organisations_have_neutral_names(shipped):
+    ids = {p.id for p in shipped.partijen}
+    assert {"gemeente", "habeko", "woonforte", "huurders-habeko", "huurders-woonforte"} <= ids
+    assert {"tom-in-de-buurt", "politie"} <= ids
+    signatories = {p.id for p in shipped.partijen if p.ondertekenaar}
+    assert signatories == {
+        "gemeente",
+        "habeko",
+        "woonforte",
+        "huurders-habeko",
+        "huurders-woonforte",
+    }
+
+
+def test_shipped_ledger_regie_links(shipped):
+    regie = {r.naam: r for r in shipped.regiegebieden}
+    assert regie["Edelstenenbuurt"].buurtcodes == ("BU04840306",)
+    assert regie["Snijdelwijk"].buurtcodes == ("BU04847009",)
+    for r in regie.values():
+        assert {"tom-in-de-buurt", "politie", "gemeente"} <= set(r.partners)
+        assert r.regisseur is None  # the text does not say who leads
+    linked = {
+        link.code for a in shipped.afspraken for link in a.gebieden if link.niveau == "regiegebied"
+    }
+    assert linked == {r.regie_id for r in regie.values()}
+
+
+def test_shipped_ledger_aquathermal_links(shipped):
+    (aqua,) = [a for a in shipped.afspraken if "aquathermie" in a.titel.lower()]
+    assert aqua.status == "lopend"
+    assert GebiedLink("buurt", "BU04840210") in aqua.gebieden
+    assert GebiedLink("buurt", "BU04840211") in aqua.gebieden
+    warm = [link.code for link in aqua.gebieden if link.niveau == "warmtegebied"]
+    assert shipped.warmtegebied(warm[0]).naam == "Planetenbuurt"  # type: ignore[union-attr]
+
+
+def test_shipped_warmtegebieden_do_not_invent_buurten(shipped):
+    by_naam = {w.naam: w for w in shipped.warmtegebieden}
+    assert len(by_naam) == 5
+    assert by_naam["Ridderveld-West"].buurtcodes == ()
+    assert by_naam["Ridderveld-West"].wijkcodes == ("WK048402",)
+    assert by_naam["Boskoop-West"].buurtcodes == ()
+    assert by_naam["Boskoop-West"].wijkcodes == ("WK048470",)
+    assert by_naam["Planetenbuurt"].buurtcodes == ("BU04840210", "BU04840211")
+    assert by_naam["Planetenbuurt"].status == "lopend"
+
+
+def test_shipped_texts_are_faithful_to_the_source(shipped):
+    if not SOURCE_TEXT.is_file():
+        pytest.skip(f"brontekst niet gevonden: {SOURCE_TEXT}")
+    source = " ".join(SOURCE_TEXT.read_text(encoding="utf-8").split())
+    for a in shipped.afspraken:
+        for fragment in a.tekst.split("[...]"):
+            fragment = fragment.strip(" .")
+            if fragment.startswith("Dit vraagt om"):
+                fragment = fragment.removeprefix("Dit vraagt om").strip()
+            assert fragment in source, (a.id, fragment)
+
+
+@pytest.mark.parametrize(
+    ("buurtcode", "expected"),
+    [("BU04840306", "regiegebied Edelstenenbuurt"), ("BU04840210", "direct")],
+)
+def test_acceptance_dossier_links(shipped, real_buurten, buurtcode, expected):
+    frame = applicable_afspraken(shipped, niveau="buurt", code=buurtcode, buurten=real_buurten)
+    gemeentebreed = {a.id for a in shipped.afspraken if a.gemeentebreed}
+    assert gemeentebreed <= set(frame["afspraak_id"])
+    assert (frame.loc[frame["afspraak_id"].isin(gemeentebreed), "via"] == "gemeentebreed").all()
+    specific = frame[frame["via"] == expected]
+    assert len(specific) == 1
+    row = specific.iloc[0]
+    if buurtcode == "BU04840306":
+        assert row["thema"] == "leefbaarheid"
+        assert "Tom in de buurt" in row["partijen"] and "Politie" in row["partijen"]
+    else:
+        assert "Aquathermie" in row["titel"]
+
+
+def test_shipped_layers_and_geopackage_round_trip(shipped, real_buurten, real_wijken, tmp_path):
+    regie = regiegebieden_layer(shipped, real_buurten)
+    warm = warmtegebieden_layer(shipped, real_buurten, real_wijken)
+    afspraken, links = afspraken_frames(shipped)
+    assert regie.crs.to_epsg() == 28992 and warm.crs.to_epsg() == 28992
+    assert set(regie["naam"]) == {"Edelstenenbuurt", "Snijdelwijk"}
+    edel = regie.set_index("naam").loc["Edelstenenbuurt"]
+    buurt = real_buurten.set_index("buurtcode").loc["BU04840306"]
+    assert edel.geometry.area == pytest.approx(buurt.geometry.area)
+    assert "Tom in de buurt" in edel["partners"] and edel["regisseur"] == "nog vast te stellen"
+    assert edel["afspraak_ids"] == "PA2021-04a"
+    ridder = warm.set_index("gebied_id").loc["wg-ridderveld-west"]
+    assert ridder["begrenzing"].startswith("wijk")
+    assert len(afspraken) == len(shipped.afspraken) == afspraken["afspraak_id"].nunique()
+    assert set(links.columns) == {"afspraak_id", "niveau", "code"}
+    gpkg = tmp_path / "test.gpkg"
+    regie.to_file(gpkg, layer="regiegebieden", engine="pyogrio")
+    warm.to_file(gpkg, layer="warmtegebieden", engine="pyogrio")
+    pyogrio.write_dataframe(afspraken, gpkg, layer="afspraken")
+    pyogrio.write_dataframe(links, gpkg, layer="afspraak_gebieden")
+    back = pyogrio.read_dataframe(gpkg, layer="afspraken")
+    assert list(back["afspraak_id"]) == list(afspraken["afspraak_id"])
+    assert gpd.read_file(gpkg, layer="regiegebieden").crs.to_epsg() == 28992
+
+
+# --------------------------------------------------------------------------- validation
+
+
+def _problems(exc: pytest.ExceptionInfo[ValidationError]) -> list[str]:
+    return exc.value.problems
+
+
+def _areas(buurten, wijken, complexen=None) -> AreaIndex:
+    return AreaIndex.from_frames(buurten, wijken, complexen)
+
+
+def test_valid_ledger_loads_against_areas(ledger_file, buurten, wijken, complexen):
+    ledger = load_ledger(ledger_file, areas=_areas(buurten, wijken, complexen))
+    assert len(ledger.afspraken) == 8
+
+
+def test_unknown_buurt_code_names_file_id_and_code(tmp_path, ledger_dict, buurten, wijken):
+    ledger_dict["afspraken"][2]["gebieden"] = [{"niveau": "buurt", "code": "BU04849999"}]
+    path = write_ledger(tmp_path / "fout.yaml", ledger_dict)
+    with pytest.raises(ValidationError) as exc:
+        load_ledger(path, areas=_areas(buurten, wijken))
+    (problem,) = _problems(exc)
+    assert str(path) in problem and "A-buurt" in problem and "'BU04849999'" in problem
+    assert re.search(r"regel \d+", problem)
+    assert "onbekende buurtcode" in problem
+
+
+def test_without_areas_only_the_form_of_codes_is_checked(ledger_dict):
+    ledger_dict["afspraken"][2]["gebieden"] = [{"niveau": "buurt", "code": "BU04849999"}]
+    parse_ledger(dump(ledger_dict))  # exists? unknown without boundaries; the form is fine
+    ledger_dict["afspraken"][2]["gebieden"] = [{"niveau": "buurt", "code": "BU123"}]
+    with pytest.raises(ValidationError, match="onjuist gevormde buurtcode: 'BU123'"):
+        parse_ledger(dump(ledger_dict))
+
+
+@pytest.mark.parametrize(
+    ("mutate", "expected"),
+    [
+        (
+            lambda d: d["afspraken"][0].update(partijen=["gemeente", "nobody"]),
+            "onbekende partij: 'nobody'",
+        ),
+        (lambda d: d["afspraken"][0].update(thema="sport"), "onbekend thema: 'sport'"),
+        (lambda d: d["afspraken"][0].update(status="klaar"), "onbekende status: 'klaar'"),
+        (lambda d: d["afspraken"][1].update(id="A-gem"), "dubbele id: 'A-gem'"),
+        (lambda d: d["afspraken"][0].update(trekker="politie"), "staat niet bij de partijen"),
+        (lambda d: d["afspraken"][0].update(voortgang=120), "buiten het bereik 0..100: 120"),
+        (
+            lambda d: d["afspraken"][0].update(streefwaarde=40),
+            "streefwaarde heeft een eenheid nodig",
+        ),
+        (lambda d: d["afspraken"][0].update(partjen=["gemeente"]), "veld 'partjen': onbekend veld"),
+        (
+            lambda d: d["afspraken"][0].update(gebieden=[{"niveau": "regiegebied", "code": "r9"}]),
+            "onbekend regiegebied (niet onder 'regiegebieden'): 'r9'",
+        ),
+        (
+            lambda d: d["afspraken"][0].update(gebieden=[{"niveau": "straat", "code": "x"}]),
+            "onbekend niveau",
+        ),
+        (
+            lambda d: d["regiegebieden"][0].update(partners=["gemeente", "ghost"]),
+            "onbekende partij: 'ghost'",
+        ),
+        (
+            lambda d: d["warmtegebieden"][0].update(buurtcodes=["BU04840101"]),
+            "buurt ligt niet in een van",
+        ),
+        (lambda d: d["metadata"].update(ondertekend="9 december"), "verwacht een datum"),
+        (lambda d: d["metadata"].update(jaar=2025), "valt buiten de periode 2017-2021"),
+    ],
+)
+def test_each_problem_is_one_line(ledger_dict, mutate, expected):
+    mutate(ledger_dict)
+    with pytest.raises(ValidationError) as exc:
+        parse_ledger(dump(ledger_dict), source="x.yaml")
+    problems = _problems(exc)
+    assert len(problems) == 1, problems
+    assert expected in problems[0]
+    assert problems[0].startswith("x.yaml")
+    assert "\n" not in problems[0]
+
+
+def test_missing_required_fields_are_each_named(ledger_dict):
+    del ledger_dict["afspraken"][0]["thema"]
+    del ledger_dict["afspraken"][0]["gebieden"]
+    with pytest.raises(ValidationError) as exc:
+        parse_ledger(dump(ledger_dict), source="x.yaml")
+    problems = _problems(exc)
+    assert len(problems) == 2
+    assert all("afspraak A-gem" in p and "verplicht veld ontbreekt" in p for p in problems)
+    assert {"'thema'", "'gebieden'"} == {re.search(r"'(\w+)'", p).group(0) for p in problems}  # type: ignore[union-attr]
+
+
+def test_all_problems_are_reported_together(tmp_path, ledger_dict, buurten, wijken):
+    ledger_dict["afspraken"][0]["thema"] = "sport"
+    ledger_dict["afspraken"][1]["partijen"] = ["gemeente", "nobody"]
+    ledger_dict["afspraken"][2]["gebieden"] = [{"niveau": "buurt", "code": "BU04849999"}]
+    ledger_dict["afspraken"][3]["id"] = "A-gem"
+    path = write_ledger(tmp_path / "veel.yaml", ledger_dict)
+    with pytest.raises(ValidationError) as exc:
+        load_ledger(path, areas=_areas(buurten, wijken))
+    problems = _problems(exc)
+    assert len(problems) == 4
+    message = str(exc.value)
+    assert message.startswith(f"4 problemen in {path}")
+    assert len(message.splitlines()) == 5
+    for value in ("'sport'", "'nobody'", "'BU04849999'", "dubbele id: 'A-gem'"):
+        assert value in message
+
+
+def test_unknown_complex_only_checked_when_complexen_loaded(
+    ledger_dict, buurten, wijken, complexen
+):
+    ledger_dict["afspraken"][7]["gebieden"] = [{"niveau": "complex", "code": "C9"}]
+    text = dump(ledger_dict)
+    parse_ledger(text, areas=_areas(buurten, wijken))
+    with pytest.raises(ValidationError, match=r"onbekend complex .*'C9'"):
+        parse_ledger(text, areas=_areas(buurten, wijken, complexen))
+
+
+def test_malformed_yaml_is_one_line_with_line_number(tmp_path):
+    path = tmp_path / "kapot.yaml"
+    path.write_text(
+        "metadata:\n  titel: x\nafspraken:\n  - id: [A-1\n    thema: x\n", encoding="utf-8"
+    )
+    with pytest.raises(ValidationError) as exc:
+        load_ledger(path)
+    (problem,) = _problems(exc)
+    assert problem.startswith(f"{path}, regel ")
+    assert "geen geldige YAML" in problem
+    assert "\n" not in str(exc.value) and "Traceback" not in str(exc.value)
+    assert exc.value.__suppress_context__
+
+
+def test_duplicate_yaml_key_is_refused(ledger_dict):
+    text = dump(ledger_dict).replace(
+        "  status: lopend\n", "  status: lopend\n  status: voorgenomen\n", 1
+    )
+    with pytest.raises(ValidationError, match=r"dubbele sleutel .*'status'"):
+        parse_ledger(text)
+
+
+def test_not_a_mapping_and_missing_file(tmp_path):
+    with pytest.raises(ValidationError, match="verwacht een YAML-document"):
+        parse_ledger("- a\n- b\n")
+    with pytest.raises(SourceNotFoundError, match="bestaat niet"):
+        load_ledger(tmp_path / "nergens.yaml")
+
+
+def test_vocabulary_comes_from_the_file(ledger_dict):
+    ledger_dict["vocabulaire"]["themas"].append("sport")
+    ledger_dict["afspraken"][0]["thema"] = "sport"
+    ledger = parse_ledger(dump(ledger_dict))
+    assert "sport" in ledger.themas
+    del ledger_dict["vocabulaire"]
+    ledger_dict["afspraken"][0]["thema"] = "betaalbaarheid"
+    assert parse_ledger(dump(ledger_dict)).themas == DEFAULT_THEMAS
+
+
+# --------------------------------------------------------------------------- tables and layers
+
+
+def test_frames_join_lists_and_keep_missing_values(ledger):
+    afspraken, links = afspraken_frames(ledger)
+    row = afspraken.set_index("afspraak_id").loc["A-regie"]
+    assert row["partijen"] == "Gemeente Test; Tom in de buurt; Politie"
+    assert row["partij_ids"] == "gemeente; tom-in-de-buurt; politie"
+    assert row["trekker"] == "nog vast te stellen"
+    assert afspraken["streefwaarde"].isna().all() and afspraken["voortgang"].isna().all()
+    assert afspraken.set_index("afspraak_id").loc["A-gem", "gemeentebreed"]
+    assert len(links) == sum(len(a.gebieden) for a in ledger.afspraken)
+    assert links[links["afspraak_id"] == "A-buurt2"]["code"].tolist() == [
+        "BU04840102",
+        "BU04840202",
+    ]
+
+
+def test_regie_and_warmte_layers_on_tiny_frames(ledger, buurten, wijken):
+    regie = regiegebieden_layer(ledger, buurten)
+    assert regie.loc[0, "afspraak_ids"] == "A-regie"
+    assert regie.loc[0, "partners"] == "Gemeente Test; Tom in de buurt; Politie"
+    assert regie.geometry.iloc[0].geom_type == "MultiPolygon"
+    warm = warmtegebieden_layer(ledger, buurten, wijken).set_index("gebied_id")
+    assert warm.loc["w2"].geometry.area == pytest.approx(20_000)  # the whole wijk WK048401
+    assert warm.loc["w1"].geometry.area == pytest.approx(10_000)
+    assert warm.loc["w2", "wijkcodes"] == "WK048401" and warm.loc["w2", "buurtcodes"] == ""
+    assert buurten.columns.tolist()[0] == "buurtcode"  # input not mutated
+
+
+def test_layer_refuses_buurt_missing_from_frames(ledger, buurten):
+    with pytest.raises(ValidationError, match=r"regiegebied r1: buurtcode .*'BU04840102'"):
+        regiegebieden_layer(ledger, buurten[buurten["buurtcode"] != "BU04840102"])
