@@ -1,0 +1,1 @@
+"""Analyses: pure functions that derive indicators from validated layers."""

@@ -1,0 +1,542 @@
+"""Leefbaarometer 3.x open data: scores per 100 m cell, turned into an RD-aligned GeoTIFF.
+
+The real format (real-formats.md §1) is a *long* CSV, one row per cell per
+measurement year::
+
+    grid_id,jaar,lbm,afw,fys,onv,soc,vrz,won
+    E1213N4879,2024,4.5682,0.5226,...
+
+comma-separated with a decimal point (the open-data file reads with a plain
+``pandas.read_csv``), plus a GeoPackage ``grid <jaar>.gpkg`` with ``grid_id`` and
+the cell geometry in EPSG:28992. ``grid_id`` ``E1213N4879`` names the lower-left
+corner of the 100 m cell in RD hectometres (x = 121 300 m, y = 487 900 m); the
+corner is inferred from one sample, so :func:`load_leefbaarometer_cells` checks it
+against the cell geometry whenever the GeoPackage is given.
+
+``lbm`` is the absolute total score, ``afw`` its deviation from the national mean
+of that measurement, and ``won fys vrz soc onv`` the five dimensions, also as
+deviations. A file re-saved by Dutch Excel (``;`` and a decimal comma) is read too.
+A ``bron`` column is not part of the real format; generated sample data carries
+one and the mark is kept (in the frame and as a GeoTIFF tag) so the app can show
+its sample-data notice.
+
+The GeoTIFF written by :func:`leefbaarometer_to_geotiff` is what the zonal
+statistics read: float32, one band per score (descriptions = score names), nodata
+``-9999`` where a cell has no score, on the RD 100 m grid.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import os
+import re
+import tempfile
+import warnings
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import NamedTuple
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import rasterio
+from affine import Affine
+from rasterio.crs import CRS
+
+from wijkplan.config import SCORE_COLUMNS
+from wijkplan.errors import SourceNotFoundError, ValidationError
+from wijkplan.settings import CRS_RD
+from wijkplan.sources._io import read_vector
+from wijkplan.sources.validate import Problems, to_rd
+
+__all__ = [
+    "CELL",
+    "NODATA",
+    "SCORE_COLUMNS",
+    "CellsWarning",
+    "LiveabilityRaster",
+    "add_capped",
+    "find_leefbaarometer",
+    "grid_id_of",
+    "leefbaarometer_to_geotiff",
+    "leefbaarometer_to_geotiffs",
+    "load_leefbaarometer",
+    "load_leefbaarometer_cells",
+    "open_liveability_raster",
+    "parse_grid_id",
+    "raster_tags",
+    "warn_missing_cells",
+]
+
+#: Cell size of the Leefbaarometer grid in metres.
+CELL = 100
+#: Nodata value of the GeoTIFFs we write (scores never come near it).
+NODATA = -9999.0
+#: Columns of the real scores CSV (besides the scores); ``bron`` is our sample mark.
+KEY, YEAR = "grid_id", "jaar"
+OPTIONAL_COLUMNS = ("bron",)
+#: Leefbaarometer 2.0 columns (2016 and older); recognised only to explain the refusal.
+_LBM2_COLUMNS = ("rlbbev", "rlbfys", "rlbrmtr", "rlbvei", "rlbvrz", "rlbwon")
+GRID_ID_RE = re.compile(r"^E(\d{3,4})N(\d{4})$")
+#: Plausible RD range in hectometres (the RD New domain, with margin).
+_E_RANGE, _N_RANGE = (0, 3000), (2800, 6300)
+#: At most this many lines per kind of problem; the rest is summarised in one line.
+MAX_LINES = 10
+#: Names under which :func:`find_leefbaarometer` recognises the files in a data directory.
+CSV_GLOBS = ("Leefbaarometer-scores grids*.csv", "leefbaarometer*.csv")
+GPKG_GLOBS = ("grid *.gpkg", "leefbaarometer*.gpkg")
+
+
+class CellsWarning(UserWarning):
+    """Scored cells lack a geometry in the cell GeoPackage (their grid_id still places them)."""
+
+
+class LiveabilityRaster(NamedTuple):
+    """A liveability raster in memory: nodata is NaN, bands in ``band_names`` order."""
+
+    data: np.ndarray
+    transform: Affine
+    crs: CRS
+    band_names: tuple[str, ...]
+
+
+def parse_grid_id(ids: Iterable[str] | pd.Series) -> pd.DataFrame:
+    """RD lower-left corner (metres) of each ``grid_id``; malformed ids give NaN.
+
+    >>> parse_grid_id(["E1213N4879", "x"]).to_dict("list")
+    {'x': [121300.0, nan], 'y': [487900.0, nan]}
+    """
+    s = pd.Series(ids, dtype="string") if not isinstance(ids, pd.Series) else ids.astype("string")
+    parts = s.str.strip().str.extract(GRID_ID_RE)
+    e = pd.to_numeric(parts[0], errors="coerce")
+    n = pd.to_numeric(parts[1], errors="coerce")
+    ok = e.between(*_E_RANGE) & n.between(*_N_RANGE)
+    x = (e * CELL).where(ok).astype("float64")
+    y = (n * CELL).where(ok).astype("float64")
+    return pd.DataFrame({"x": x.to_numpy(), "y": y.to_numpy()}, index=s.index)
+
+
+def grid_id_of(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """The ``grid_id`` of the cells whose lower-left corners are ``x``, ``y`` (metres).
+
+    >>> grid_id_of(np.array([121300.0]), np.array([487900.0])).tolist()
+    ['E1213N4879']
+    """
+    e = np.floor(np.asarray(x) / CELL).astype(np.int64)
+    n = np.floor(np.asarray(y) / CELL).astype(np.int64)
+    return np.char.add(np.char.add("E", e.astype(str)), np.char.add("N", n.astype(str)))
+
+
+def find_leefbaarometer(data_dir: Path | str) -> tuple[Path | None, Path | None]:
+    """The scores CSV and the cell GeoPackage in ``data_dir`` (real or our names), else None.
+
+    More than one candidate of a kind is refused, as in :func:`wijkplan.sources._io.find_source`.
+    """
+    data_dir = Path(data_dir)
+    found: list[Path | None] = []
+    for globs in (CSV_GLOBS, GPKG_GLOBS):
+        hits = sorted({p for g in globs for p in data_dir.glob(g) if p.is_file()})
+        if len(hits) > 1:
+            names = ", ".join(p.name for p in hits)
+            raise ValidationError([f"{data_dir}: meer dan één Leefbaarometer-bestand ({names})"])
+        found.append(hits[0] if hits else None)
+    return found[0], found[1]
+
+
+def _read_csv(path: Path) -> tuple[pd.DataFrame, bool]:
+    if not path.is_file():
+        raise SourceNotFoundError(f"{path}: bestand bestaat niet")
+    with path.open(encoding="utf-8-sig", errors="replace") as fh:
+        header = fh.readline()
+    # The published file is comma-separated; a Dutch Excel re-save uses ';' and a decimal comma.
+    semicolon = header.count(";") > header.count(",")
+    try:
+        frame = pd.read_csv(
+            path,
+            sep=";" if semicolon else ",",
+            dtype=str,
+            keep_default_na=False,
+            encoding="utf-8-sig",
+        )
+    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
+        first = str(exc).strip().splitlines()[0]
+        raise ValidationError([f"{path}: geen leesbaar CSV-bestand ({first})"]) from exc
+    return frame, semicolon
+
+
+def add_capped(problems: Problems, field: str, message: str, values: Sequence[object]) -> None:
+    for v in values[:MAX_LINES]:
+        problems.add(field, message, v)
+    if len(values) > MAX_LINES:
+        problems.add(field, f"{message}: en nog {len(values) - MAX_LINES} rijen")
+
+
+def load_leefbaarometer(
+    path: Path | str,
+    *,
+    years: Iterable[int] | None = None,
+    extra_columns: str = "error",
+) -> pd.DataFrame:
+    """Load and validate a Leefbaarometer 3.x scores CSV (grid level).
+
+    Returns one row per cell per year with ``grid_id``, ``jaar`` (int), ``x``/``y``
+    (lower-left corner, m, EPSG:28992), the seven scores (float, NaN where empty)
+    and ``bron`` (the file's own mark when present, else "Leefbaarometer <jaar>").
+    ``years`` keeps only those years. Columns that are not part of the format are
+    refused unless ``extra_columns="ignore"``. Problems (malformed ``grid_id``,
+    non-numeric score, duplicate cell-year, missing column) are reported together.
+    """
+    path = Path(path)
+    problems = Problems(str(path))
+    raw, decimal_comma = _read_csv(path)
+    raw = raw.rename(columns={c: c.strip().lower() for c in raw.columns})
+    if any(c in raw.columns for c in _LBM2_COLUMNS):
+        problems.add(
+            None, "Leefbaarometer 2.0-formaat (rlb*-kolommen); verwacht 3.x (lbm, afw, ...)"
+        )
+        problems.raise_if_any()
+    missing = [c for c in (KEY, YEAR, *SCORE_COLUMNS) if c not in raw.columns]
+    for c in missing:
+        problems.add(c, "verplichte kolom ontbreekt")
+    if extra_columns not in ("error", "ignore"):
+        raise ValueError("extra_columns must be 'error' or 'ignore'")
+    known = {KEY, YEAR, *SCORE_COLUMNS, *OPTIONAL_COLUMNS}
+    unknown = [c for c in raw.columns if c not in known]
+    if unknown and extra_columns == "error":
+        for c in unknown:
+            problems.add(c, "onbekende kolom (extra_columns='ignore' om over te slaan)", c)
+    problems.raise_if_any()
+
+    ids = raw[KEY].str.strip()
+    xy = parse_grid_id(ids)
+    bad_ids = ids[xy["x"].isna()]
+    add_capped(
+        problems, KEY, "onjuist gevormde grid_id (verwacht bijv. 'E1213N4879')", list(bad_ids)
+    )
+    year = pd.to_numeric(raw[YEAR].str.strip(), errors="coerce")
+    bad_year = raw[YEAR][year.isna() | (year % 1 != 0)]
+    add_capped(problems, YEAR, "geen jaartal", list(bad_year))
+    scores: dict[str, pd.Series] = {}
+    for col in SCORE_COLUMNS:
+        text = raw[col].str.strip()
+        if decimal_comma:
+            text = text.str.replace(",", ".", regex=False)  # decimal comma in a ';' file
+        values = pd.to_numeric(text.where(text != ""), errors="coerce")
+        bad = text[(text != "") & values.isna()]
+        add_capped(
+            problems,
+            col,
+            "geen getal",
+            [f"{g}: {v}" for g, v in zip(ids[bad.index], bad, strict=True)],
+        )
+        infinite = values[np.isinf(values.to_numpy(dtype="float64", na_value=np.nan))]
+        add_capped(problems, col, "oneindige waarde", list(ids[infinite.index]))
+        scores[col] = values.astype("float64")
+    frame = pd.DataFrame({KEY: ids, YEAR: year, "x": xy["x"], "y": xy["y"], **scores})
+    dup = frame[frame.duplicated([KEY, YEAR], keep="first") & frame[KEY].notna()]
+    add_capped(
+        problems,
+        KEY,
+        "dubbele cel in hetzelfde jaar",
+        [f"{g} ({j:g})" for g, j in zip(dup[KEY], dup[YEAR], strict=True)],
+    )
+    problems.raise_if_any()
+
+    frame[YEAR] = frame[YEAR].astype("int64")
+    if "bron" in raw.columns:
+        bron = raw["bron"].str.strip()
+        frame["bron"] = bron.where(bron != "", "Leefbaarometer " + frame[YEAR].astype(str))
+    else:
+        frame["bron"] = "Leefbaarometer " + frame[YEAR].astype(str)
+    if years is not None:
+        wanted = {int(y) for y in years}
+        absent = sorted(wanted - set(frame[YEAR]))
+        if absent:
+            have = ", ".join(str(y) for y in sorted(set(frame[YEAR])))
+            raise ValidationError(
+                [f"{path}, veld 'jaar': jaar niet in het bestand (wel: {have}): {absent}"]
+            )
+        frame = frame[frame[YEAR].isin(wanted)]
+    return frame.sort_values([YEAR, KEY]).reset_index(drop=True)
+
+
+def load_leefbaarometer_cells(path: Path | str, *, layer: str | None = None) -> gpd.GeoDataFrame:
+    """Load and validate the Leefbaarometer cell GeoPackage (``grid_id`` + geometry, RD).
+
+    Each cell must lie inside the 100 m square its ``grid_id`` names (the published
+    cells may be clipped, so they need not be full squares). A CRS other than
+    EPSG:28992 is reprojected; a file without CRS is refused.
+    """
+    problems = Problems(str(path))
+    gdf = read_vector(path, layer=layer)
+    gdf = gdf.rename(columns={c: c.lower() for c in gdf.columns if c != gdf.geometry.name})
+    if KEY not in gdf.columns:
+        problems.add(KEY, "verplichte kolom ontbreekt")
+        problems.raise_if_any()
+    rd = to_rd(gdf, problems)
+    problems.raise_if_any()
+    assert rd is not None
+    ids = rd[KEY].astype("string").str.strip()
+    xy = parse_grid_id(ids)
+    add_capped(problems, KEY, "onjuist gevormde grid_id", list(ids[xy["x"].isna()]))
+    dup = ids[ids.duplicated() & ids.notna()]
+    add_capped(problems, KEY, "dubbele grid_id", list(dup))
+    geoms = rd.geometry
+    empty = geoms.isna() | geoms.is_empty
+    add_capped(problems, "geometry", "lege geometrie", list(ids[empty]))
+    ok = ~empty & xy["x"].notna()
+    if ok.any():
+        b = geoms[ok].bounds
+        x0, y0 = xy.loc[ok, "x"], xy.loc[ok, "y"]
+        tol = 0.01 * CELL
+        inside = (
+            (b["minx"] >= x0 - tol)
+            & (b["miny"] >= y0 - tol)
+            & (b["maxx"] <= x0 + CELL + tol)
+            & (b["maxy"] <= y0 + CELL + tol)
+        )
+        wrong = ids[ok][~inside]
+        add_capped(
+            problems,
+            KEY,
+            "cel ligt niet in het vak dat de grid_id noemt (linkeronderhoek in hm verwacht)",
+            [
+                f"{g}: {tuple(round(v) for v in b.loc[i, ['minx', 'miny']])}"
+                for i, g in wrong.items()
+            ],
+        )
+    problems.raise_if_any()
+    return rd.assign(**{KEY: ids}).reset_index(drop=True)
+
+
+def _snap_bounds(bounds: Sequence[float]) -> tuple[float, float, float, float]:
+    minx, miny, maxx, maxy = (float(v) for v in bounds)
+    if not (minx < maxx and miny < maxy):
+        raise ValidationError(
+            [f"bounds: geen geldige rechthoek (minx, miny, maxx, maxy): {tuple(bounds)}"]
+        )
+    return (
+        math.floor(minx / CELL) * CELL,
+        math.floor(miny / CELL) * CELL,
+        math.ceil(maxx / CELL) * CELL,
+        math.ceil(maxy / CELL) * CELL,
+    )
+
+
+def _grid(frame: pd.DataFrame, bounds: Sequence[float] | None) -> tuple[float, float, float, float]:
+    if bounds is not None:
+        return _snap_bounds(bounds)
+    if frame.empty:
+        raise ValidationError(["Leefbaarometer: geen cellen om een raster van te maken"])
+    return _snap_bounds(
+        (frame["x"].min(), frame["y"].min(), frame["x"].max() + CELL, frame["y"].max() + CELL)
+    )
+
+
+def _rasterise(
+    frame: pd.DataFrame, grid: tuple[float, float, float, float]
+) -> tuple[np.ndarray, Affine]:
+    minx, miny, maxx, maxy = grid
+    width, height = round((maxx - minx) / CELL), round((maxy - miny) / CELL)
+    data = np.full((len(SCORE_COLUMNS), height, width), NODATA, dtype="float32")
+    cols = np.round((frame["x"].to_numpy() - minx) / CELL).astype(np.int64)
+    rows = np.round((maxy - frame["y"].to_numpy()) / CELL).astype(np.int64) - 1
+    inside = (cols >= 0) & (cols < width) & (rows >= 0) & (rows < height)
+    for band, col in enumerate(SCORE_COLUMNS):
+        values = frame[col].to_numpy(dtype="float64")[inside]
+        values = np.where(np.isnan(values), NODATA, values).astype("float32")
+        data[band, rows[inside], cols[inside]] = values
+    return data, Affine(CELL, 0.0, minx, 0.0, -CELL, maxy)
+
+
+def _write_atomic(out: Path, data: np.ndarray, transform: Affine, tags: dict[str, str]) -> None:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{out.stem}-", suffix=".tif", dir=out.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        profile = {
+            "driver": "GTiff",
+            "dtype": "float32",
+            "count": data.shape[0],
+            "height": data.shape[1],
+            "width": data.shape[2],
+            "crs": CRS_RD,
+            "transform": transform,
+            "nodata": NODATA,
+            "compress": "deflate",
+            "predictor": 3,
+        }
+        if data.shape[1] >= 256 and data.shape[2] >= 256:
+            profile.update(tiled=True, blockxsize=256, blockysize=256)
+        with rasterio.open(tmp, "w", **profile) as dst:
+            dst.write(data)
+            for band, name in enumerate(SCORE_COLUMNS, start=1):
+                dst.set_band_description(band, name)
+            dst.update_tags(**tags)
+        os.replace(tmp, out)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+
+
+def _tags(frame: pd.DataFrame, year: int, source: Path) -> dict[str, str]:
+    bron = sorted(set(frame["bron"]))
+    return {
+        "jaar": str(year),
+        "bron": "; ".join(bron),
+        "bronbestand": source.name,
+        "score_kolommen": ",".join(SCORE_COLUMNS),
+    }
+
+
+def leefbaarometer_to_geotiff(
+    csv: Path | str,
+    out_tif: Path | str,
+    *,
+    year: int | None = None,
+    bounds: Sequence[float] | None = None,
+    frame: pd.DataFrame | None = None,
+) -> Path:
+    """Write one measurement year of the scores CSV as a multi-band RD GeoTIFF.
+
+    ``year`` defaults to the latest year in the file. ``bounds`` (minx, miny, maxx,
+    maxy in EPSG:28992) is snapped outward to the 100 m grid; without it the
+    extent of the cells of *all* years is used, so rasters of different years
+    align. Bands: ``lbm afw won fys vrz soc onv``; nodata -9999. Tags ``jaar``,
+    ``bron`` (the sample mark when the CSV carries one) and ``bronbestand``.
+    ``frame`` passes an already loaded :func:`load_leefbaarometer` result. The file
+    is written to a temporary name in the same directory and renamed into place.
+    """
+    csv = Path(csv)
+    frame = load_leefbaarometer(csv) if frame is None else frame
+    if year is None:
+        if frame.empty:
+            raise ValidationError([f"{csv}: bevat geen scores"])
+        year = int(frame[YEAR].max())
+    elif year not in set(frame[YEAR]):
+        have = ", ".join(str(y) for y in sorted(set(frame[YEAR])))
+        raise ValidationError(
+            [f"{csv}, veld 'jaar': jaar niet in het bestand (wel: {have}): {year}"]
+        )
+    grid = _grid(frame, bounds)
+    one = frame[frame[YEAR] == year]
+    data, transform = _rasterise(one, grid)
+    out = Path(out_tif)
+    _write_atomic(out, data, transform, _tags(one, year, csv))
+    return out
+
+
+def leefbaarometer_to_geotiffs(
+    csv: Path | str,
+    out_dir: Path | str,
+    *,
+    years: Iterable[int] | None = None,
+    bounds: Sequence[float] | None = None,
+    stem: str = "leefbaarometer",
+) -> dict[int, Path]:
+    """One aligned GeoTIFF per measurement year (``<stem>_<jaar>.tif``), for trends.
+
+    The CSV is read once; all rasters share one grid (``bounds`` or the extent of
+    all cells), so a cell has the same row and column in every year.
+    """
+    csv = Path(csv)
+    frame = load_leefbaarometer(csv, years=years)
+    grid = _grid(frame, bounds)
+    out: dict[int, Path] = {}
+    for year in sorted(set(frame[YEAR])):
+        target = Path(out_dir) / f"{stem}_{year}.tif"
+        out[int(year)] = leefbaarometer_to_geotiff(
+            csv, target, year=int(year), bounds=grid, frame=frame
+        )
+    return out
+
+
+def open_liveability_raster(
+    path: Path | str, *, band_names: Sequence[str] | None = None
+) -> LiveabilityRaster:
+    """Read a liveability GeoTIFF (ours or a user's) into memory, nodata as NaN.
+
+    The raster must have a CRS, be north-up, and have square cells of about 100 m
+    (within 5 %) in a projected CRS in metres. Band names come from the band
+    descriptions, or from ``band_names`` when the file has none; they must be
+    unique, and at least ``afw`` or ``lbm`` must be present.
+    """
+    path = Path(path)
+    problems = Problems(str(path))
+    if not path.is_file():
+        raise SourceNotFoundError(f"{path}: bestand bestaat niet")
+    try:
+        src_ctx = rasterio.open(path)
+    except rasterio.errors.RasterioIOError as exc:
+        raise ValidationError(
+            [f"{path}: geen leesbaar rasterbestand ({str(exc).splitlines()[0]})"]
+        ) from exc
+    with src_ctx as src:
+        crs = src.crs
+        transform = src.transform
+        descriptions = tuple((d or "").strip().lower() for d in src.descriptions)
+        if crs is None:
+            problems.add("crs", "raster heeft geen coördinatenstelsel; verwacht EPSG:28992")
+        elif not crs.is_projected or (crs.linear_units or "").lower() not in (
+            "metre",
+            "meter",
+            "m",
+        ):
+            problems.add(
+                "crs",
+                "raster is niet in een geprojecteerd stelsel in meters; verwacht EPSG:28992",
+                crs.to_string(),
+            )
+        if transform.b != 0 or transform.d != 0:
+            problems.add(
+                "transform", "raster is gedraaid; verwacht noord-boven", tuple(transform)[:6]
+            )
+        elif not (
+            abs(abs(transform.a) - CELL) <= 0.05 * CELL
+            and abs(abs(transform.e) - CELL) <= 0.05 * CELL
+        ):
+            problems.add("transform", f"celgrootte is geen {CELL} m", (transform.a, transform.e))
+        names = (
+            tuple(n.strip().lower() for n in band_names) if band_names is not None else descriptions
+        )
+        if len(names) != src.count:
+            problems.add("band_names", f"{len(names)} namen voor {src.count} banden", names)
+        elif any(not n for n in names):
+            problems.add("band_names", "banden zonder beschrijving; geef band_names mee", names)
+        elif len(set(names)) != len(names):
+            problems.add("band_names", "dubbele bandnamen", names)
+        elif not ({"afw", "lbm"} & set(names)):
+            problems.add("band_names", "geen band 'afw' of 'lbm'", names)
+        problems.raise_if_any()
+        data = src.read(masked=True).astype("float32")
+    filled = data.filled(np.nan)
+    assert crs is not None
+    return LiveabilityRaster(np.asarray(filled), transform, crs, names)
+
+
+def raster_tags(path: Path | str) -> dict[str, str]:
+    """The dataset tags of a GeoTIFF (``jaar``, ``bron``, ... for the ones we write).
+
+    The app uses ``bron`` with :func:`wijkplan.settings.is_sample` for its notice.
+    """
+    with rasterio.open(path) as src:
+        return dict(src.tags())
+
+
+def warn_missing_cells(scores: pd.DataFrame, cells: pd.DataFrame) -> int:
+    """Warn (not refuse) about scored cells absent from the cell GeoPackage; returns the count.
+
+    Their position is known from the ``grid_id`` itself, so the raster is unaffected;
+    a missing geometry only matters for a map of cells.
+    """
+    missing = set(scores[KEY]) - set(cells[KEY])
+    if missing:
+        example = ", ".join(sorted(missing)[:3])
+        warnings.warn(
+            f"{len(missing)} cellen met een score ontbreken in het celbestand (bijv. {example})",
+            CellsWarning,
+            stacklevel=2,
+        )
+    return len(missing)
