@@ -34,8 +34,8 @@ test: $(STAMP) browser-deps
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests app.py pages benchmarks
-	$(BIN)/ruff format --check src tests app.py pages benchmarks
+	$(BIN)/ruff check src tests app.py views benchmarks
+	$(BIN)/ruff format --check src tests app.py views benchmarks
 	$(BIN)/mypy
 
 bench: $(STAMP)

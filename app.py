@@ -1,4 +1,8 @@
-"""wijkplan: the Streamlit app. Routing only; pages lay out widgets, the package computes."""
+"""wijkplan: the Streamlit app. Routing only; views/ lay out widgets, the package computes.
+
+(The views are not in a folder named ``pages/``: Streamlit would then also serve each
+file as a page of its own, without this router, its layout and its sidebar.)
+"""
 
 import streamlit as st
 
@@ -7,8 +11,9 @@ from wijkplan import ui
 st.set_page_config(page_title="Wijkplan Alphen aan den Rijn", page_icon="🗺️", layout="wide")
 
 pages = [
-    st.Page("pages/kaart.py", title="Kaart", icon="🗺️", default=True, url_path="kaart"),
-    st.Page("pages/afspraken.py", title="Afspraken", icon="📋", url_path="afspraken"),
+    st.Page("views/kaart.py", title="Kaart", icon="🗺️", default=True),
+    st.Page("views/afspraken.py", title="Afspraken", icon="📋", url_path="afspraken"),
+    st.Page("views/leefbaarheid.py", title="Leefbaarheid", icon="🏘️", url_path="leefbaarheid"),
 ]
 navigation = st.navigation(pages)
 ui.sidebar(ui.load_report())

@@ -23,7 +23,7 @@ def test_app_routes_and_shows_sample_notice(app_env):
 
 
 def test_map_page_dossier_from_shareable_link(app_env):
-    at = AppTest.from_file(str(REPO / "pages" / "kaart.py"), default_timeout=60)
+    at = AppTest.from_file(str(REPO / "views" / "kaart.py"), default_timeout=60)
     at.query_params["gebied"] = "BU04840210"
     at.run()
     assert not at.exception
@@ -32,7 +32,7 @@ def test_map_page_dossier_from_shareable_link(app_env):
 
 
 def test_map_page_search_selects_area(app_env):
-    at = AppTest.from_file(str(REPO / "pages" / "kaart.py"), default_timeout=60).run()
+    at = AppTest.from_file(str(REPO / "views" / "kaart.py"), default_timeout=60).run()
     assert not at.exception
     assert at.info and "Klik op een buurt" in at.info[0].value
     at.selectbox[0].select("Wijk Ridderveld (WK048402)").run()
@@ -41,7 +41,7 @@ def test_map_page_search_selects_area(app_env):
 
 
 def test_unknown_code_in_link_gives_one_line(app_env):
-    at = AppTest.from_file(str(REPO / "pages" / "kaart.py"), default_timeout=60)
+    at = AppTest.from_file(str(REPO / "views" / "kaart.py"), default_timeout=60)
     at.query_params["gebied"] = "BU04849999"
     at.run()
     assert not at.exception
@@ -51,6 +51,6 @@ def test_unknown_code_in_link_gives_one_line(app_env):
 def test_missing_layers_says_so(monkeypatch, tmp_path):
     monkeypatch.chdir(REPO)
     monkeypatch.setenv("WIJKPLAN_LAYERS", str(tmp_path / "none.gpkg"))
-    at = AppTest.from_file(str(REPO / "pages" / "kaart.py"), default_timeout=60).run()
+    at = AppTest.from_file(str(REPO / "views" / "kaart.py"), default_timeout=60).run()
     assert not at.exception
     assert "nog niet gebouwd" in at.error[0].value

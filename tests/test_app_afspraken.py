@@ -17,7 +17,7 @@ def app_env(built_layers, monkeypatch):
 
 
 def page() -> AppTest:
-    return AppTest.from_file(str(REPO / "pages" / "afspraken.py"), default_timeout=60)
+    return AppTest.from_file(str(REPO / "views" / "afspraken.py"), default_timeout=60)
 
 
 def test_lists_and_filters(app_env):
@@ -80,7 +80,7 @@ def test_missing_name_is_refused(app_env):
 
 
 def test_map_dossier_shows_agreements(app_env):
-    at = AppTest.from_file(str(REPO / "pages" / "kaart.py"), default_timeout=60)
+    at = AppTest.from_file(str(REPO / "views" / "kaart.py"), default_timeout=60)
     at.query_params["gebied"] = "BU04840306"
     at.run()
     assert not at.exception

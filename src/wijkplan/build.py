@@ -10,6 +10,8 @@ GeoPackage untouched.
 from __future__ import annotations
 
 import json
+import os
+import tempfile
 import warnings
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -31,6 +33,7 @@ from wijkplan.afspraken import (
     regiegebieden_layer,
     warmtegebieden_layer,
 )
+from wijkplan.build_liveability import collect_liveability
 from wijkplan.errors import ValidationError
 from wijkplan.outputs.atomic import atomic_path
 from wijkplan.settings import CRS_RD, is_sample
@@ -63,6 +66,9 @@ class BuildReport:
     bronnen: list[SourceEntry] = field(default_factory=list)
     lagen: dict[str, int] = field(default_factory=dict)
     waarschuwingen: list[str] = field(default_factory=list)
+    #: measurement year -> GeoTIFF of the Leefbaarometer grid (next to the GeoPackage once built)
+    rasters: dict[str, str] = field(default_factory=dict)
+    prioriteit_formule: str | None = None
 
     @property
     def uses_sample_data(self) -> bool:
@@ -145,12 +151,14 @@ T = TypeVar("T")
 
 
 def collect_layers(
-    data_dir: Path | str, *, ledger: Path | str | None = None
+    data_dir: Path | str, *, ledger: Path | str | None = None, staging: Path | None = None
 ) -> tuple[dict[str, pd.DataFrame], BuildReport]:
     """Load and validate every source in ``data_dir``; return the layers and the report.
 
     All validation problems of all sources are gathered and raised as one
-    ValidationError, so a user fixes everything in one round.
+    ValidationError, so a user fixes everything in one round. Rasters derived
+    on the way (the Leefbaarometer GeoTIFFs) are written to ``staging``; their
+    paths are in ``report.rasters``.
     """
     data_dir = Path(data_dir)
     c = _Collector()
@@ -187,12 +195,33 @@ def collect_layers(
     _collect_afspraken(c, data_dir, ledger, buurten, wijken, complexen)
     if c.problems:
         raise ValidationError(c.problems)
+    live = None
+    with tempfile.TemporaryDirectory(prefix="wijkplan-") as own_staging:
+        live = c.attempt(
+            lambda: collect_liveability(
+                data_dir,
+                staging or Path(own_staging),
+                buurten=buurten,
+                wijken=wijken,
+                complexen=complexen,
+                regiegebieden=c.layers.get("regiegebieden"),
+            )
+        )
+    if c.problems:
+        raise ValidationError(c.problems)
+    assert live is not None
+    for naam, pad, soort, n in live.sources:
+        c.entries.append(SourceEntry(naam, str(pad) if pad else None, soort, n))
+    c.layers.update(live.layers)
+    c.notes += live.notes
 
     report = BuildReport(
         gemeentecode=str(buurten["gemeentecode"].iloc[0]),
         gebouwd_op=datetime.now(UTC).isoformat(timespec="seconds"),
         bronnen=c.entries,
         waarschuwingen=c.repairs + c.notes,
+        rasters={str(year): str(path) for year, path in live.rasters.items()},
+        prioriteit_formule=live.formula,
     )
     return c.layers, report
 
@@ -255,7 +284,21 @@ def write_geopackage(layers: dict[str, pd.DataFrame], report: BuildReport, out: 
 def build_layers(
     data_dir: Path | str, out: Path | str, *, ledger: Path | str | None = None
 ) -> BuildReport:
-    """Validate the sources in ``data_dir`` and write the GeoPackage ``out``."""
-    layers, report = collect_layers(data_dir, ledger=ledger)
-    write_geopackage(layers, report, out)
+    """Validate the sources in ``data_dir`` and write the GeoPackage ``out``.
+
+    Derived rasters are staged in a temporary folder beside ``out`` and moved
+    next to it (``leefbaarometer_<jaar>.tif``) only when the whole build succeeded.
+    """
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".wijkplan-build-", dir=out.parent) as staging:
+        layers, report = collect_layers(data_dir, ledger=ledger, staging=Path(staging))
+        final = {year: out.parent / Path(path).name for year, path in report.rasters.items()}
+        for year, path in report.rasters.items():
+            if Path(path).parent == Path(staging):
+                os.replace(path, final[year])
+            else:
+                final[year] = Path(path)  # a user's own GeoTIFF stays where it is
+        report.rasters = {year: str(p) for year, p in final.items()}
+        write_geopackage(layers, report, out)
     return report

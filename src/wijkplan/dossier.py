@@ -58,6 +58,20 @@ class DossierLayers:
         entry = next((s for s in report.bronnen if s.naam == "afspraken" and s.pad), None)
         self.ledger: Ledger | None = load_ledger(entry.pad) if entry and entry.pad else None
         self.store = store
+        self.report = report
+        tables = [
+            "leefbaarheid",
+            "leefbaarheid_trend",
+            "leefbaarheid_referentie",
+            "leefbaarheid_complexen",
+            *(f"incidenten_{lvl}" for lvl in ("buurt", "wijk", "regie", "gemeente")),
+        ]
+        self.live: dict[str, pd.DataFrame] = {}
+        for name in tables:
+            frame = layerio.read_optional(path, name)
+            if frame is not None:
+                self.live[name] = pd.DataFrame(frame.drop(columns="geometry", errors="ignore"))
+        self.sample_sources = {b.naam for b in report.bronnen if b.soort == "voorbeelddata"}
 
 
 def _plain(value: Any) -> Any:
@@ -108,6 +122,123 @@ def _afspraken(data: DossierLayers, niveau: str, code: str) -> dict[str, Any]:
         "ondertekend": data.ledger.meta.ondertekend.isoformat(),
         "lijst": rows,
     }
+
+
+SCORE_LABELS = {
+    "lbm": "Leefbaarometer (totaal)",
+    "afw": "Afwijking van landelijk gemiddelde",
+    "won": "Woningvoorraad",
+    "fys": "Fysieke omgeving",
+    "vrz": "Voorzieningen",
+    "soc": "Sociale samenhang",
+    "onv": "Overlast en onveiligheid",
+}
+DIMENSIONS = ("won", "fys", "vrz", "soc", "onv")
+
+
+def _count(value: Any) -> int | None:
+    """A published count: an int, or None where it is suppressed (shown as "<5")."""
+    v = _plain(value)
+    return None if v is None else int(v)
+
+
+def _incident_rows(
+    table: pd.DataFrame, key: str, code: str, categories: list[str]
+) -> list[dict[str, Any]]:
+    rows = table[table[key] == code]
+    return [
+        {"periode": str(r["periode"]), **{c: _count(r[c]) for c in [*categories, "totaal"]}}
+        for _, r in rows.iterrows()
+    ]
+
+
+def _liveability(data: DossierLayers, niveau: str, code: str) -> dict[str, Any]:
+    """Scores per dimension against the references, trend, and incidents (suppressed)."""
+    live = data.live
+    out: dict[str, Any] = {
+        "beschikbaar": bool(live),
+        "voorbeelddata": bool({"leefbaarometer", "incidenten"} & data.sample_sources),
+    }
+    trend = live.get("leefbaarheid_trend")
+    trend_level = niveau if niveau in ("buurt", "wijk", "regiegebied") else None
+    if trend is not None and trend_level:
+        rows = trend[(trend["niveau"] == trend_level) & (trend["code"] == code)].sort_values("jaar")
+        if len(rows):
+            latest = rows.iloc[-1]
+            out["jaar"] = int(latest["jaar"])
+            out["scores"] = {k: _plain(latest[k]) for k in SCORE_LABELS if k in latest.index}
+            out["klasse"] = _plain(latest["klasse"])
+            out["aandeel_zwak"] = _plain(latest.get("aandeel_zwak"))
+            out["dekking"] = _plain(latest.get("dekking"))
+            out["cellen"] = _plain(latest.get("cellen"))
+            out["betrouwbaar"] = bool(latest.get("betrouwbaar"))
+            out["trend"] = [
+                {
+                    "jaar": int(r["jaar"]),
+                    "lbm": _plain(r.get("lbm")),
+                    "afw": _plain(r.get("afw")),
+                    "klasse": _plain(r["klasse"]),
+                }
+                for _, r in rows.iterrows()
+            ]
+    refs = live.get("leefbaarheid_referentie")
+    if refs is not None:
+        out["referentie"] = {
+            str(r["score"]): {
+                "gemeente": _plain(r["gemeente"]),
+                "nederland": _plain(r["nederland"]),
+            }
+            for _, r in refs.iterrows()
+        }
+    lb = live.get("leefbaarheid")
+    if niveau == "buurt" and lb is not None:
+        row = lb[lb["buurtcode"] == code]
+        if len(row) and "prioriteit" in row.columns:
+            r = row.iloc[0]
+            out["prioriteit"] = {
+                "waarde": _plain(r["prioriteit"]),
+                "rang": None if _plain(r["rang"]) is None else int(r["rang"]),
+                "van": int(lb["rang"].notna().sum()),
+            }
+    table_key = {
+        "buurt": ("incidenten_buurt", "buurtcode"),
+        "wijk": ("incidenten_wijk", "wijkcode"),
+        "regiegebied": ("incidenten_regie", "regie_id"),
+    }.get(niveau)
+    if table_key and table_key[0] in live:
+        table = live[table_key[0]]
+        categories = [
+            c for c in table.columns if c not in NON_CATEGORY and not c.startswith("per_")
+        ]
+        out["incidenten"] = {
+            "categorieen": categories,
+            "rijen": _incident_rows(table, table_key[1], code, categories),
+            "drempel": data_threshold(),
+        }
+    return out
+
+
+NON_CATEGORY = {
+    "buurtcode",
+    "wijkcode",
+    "regie_id",
+    "gemeentecode",
+    "periode",
+    "totaal",
+    "jaar",
+    "n_jaren",
+    "inwoners",
+    "inwoners_bekend",
+    "inwoners_jaar",
+    "oppervlakte_km2",
+}
+
+
+def data_threshold() -> int:
+    """The suppression threshold in force (config)."""
+    from wijkplan.config import load_config
+
+    return load_config().threshold
 
 
 def _containing_areas(
@@ -187,6 +318,7 @@ def _buurt_dossier(code: str, data: DossierLayers) -> dict[str, Any]:
         **_containing_areas(data, code, str(wijk["wijkcode"])),
         "complexen": _complex_summary(data.complexen, mask),
         "afspraken": _afspraken(data, "buurt", code),
+        "leefbaarheid": _liveability(data, "buurt", code),
     }
 
 
@@ -215,6 +347,7 @@ def _wijk_dossier(code: str, data: DossierLayers) -> dict[str, Any]:
         ],
         "complexen": _complex_summary(data.complexen, mask),
         "afspraken": _afspraken(data, "wijk", code),
+        "leefbaarheid": _liveability(data, "wijk", code),
     }
 
 
@@ -240,6 +373,7 @@ def _group_dossier(
         ],
         "complexen": _complex_summary(data.complexen, mask),
         "afspraken": _afspraken(data, niveau, code),
+        "leefbaarheid": _liveability(data, niveau, code),
     }
 
 
@@ -269,6 +403,7 @@ def format_dossier(d: dict[str, Any]) -> str:
         lines.append("Kerncijfers" + (" (van de wijk)" if not d["kerncijfers"] else "") + ":")
         lines += [f"  {k}: {v if v is not None else 'onbekend'}" for k, v in figures.items()]
     lines += _format_complexen(d["complexen"])
+    lines += _format_liveability(d.get("leefbaarheid", {}))
     lines += _format_afspraken(d["afspraken"])
     if d["niveau"] != "buurt":
         lines.append("Buurten: " + ", ".join(f"{b['naam']} ({b['code']})" for b in d["buurten"]))
@@ -304,3 +439,42 @@ def _format_afspraken(a: dict[str, Any]) -> list[str]:
         )
         lines.append(f"              trekker: {r['trekker']}; partijen: {r['partijen']}")
     return lines
+
+
+def _format_liveability(lv: dict[str, Any]) -> list[str]:
+    if not lv.get("beschikbaar"):
+        return ["Leefbaarheid: geen Leefbaarometer of incidenten in deze build"]
+    mark = " [voorbeelddata]" if lv.get("voorbeelddata") else ""
+    lines = []
+    if "scores" in lv:
+        s = lv["scores"]
+        lines.append(
+            f"Leefbaarheid {lv['jaar']}{mark}: {lv['klasse']} (lbm {s['lbm']:.3f}, afwijking {s['afw']:+.3f}); "
+            f"aandeel zwak {100 * (lv['aandeel_zwak'] or 0):.0f}%, dekking {100 * (lv['dekking'] or 0):.0f}%"
+        )
+        lines.append(
+            "  dimensies: "
+            + ", ".join(f"{k} {s[k]:+.3f}" for k in DIMENSIONS if s.get(k) is not None)
+        )
+        if "trend" in lv:
+            lines.append(
+                "  verloop: "
+                + ", ".join(
+                    f"{t['jaar']} {t['afw']:+.3f}" for t in lv["trend"] if t["afw"] is not None
+                )
+            )
+    if "prioriteit" in lv and lv["prioriteit"]["waarde"] is not None:
+        p = lv["prioriteit"]
+        lines.append(f"  prioriteit: {p['waarde']:.1f} (rang {p['rang']} van {p['van']})")
+    if "incidenten" in lv:
+        inc = lv["incidenten"]
+        t = inc["drempel"]
+        lines.append(f"Incidenten{mark} (afgeschermd onder {t}: '<{t}'):")
+        for r in inc["rijen"]:
+            shown = ", ".join(f"{c} {_shown(r[c], t)}" for c in inc["categorieen"])
+            lines.append(f"  {r['periode']:<10} totaal {_shown(r['totaal'], t):>5}  ({shown})")
+    return lines
+
+
+def _shown(value: int | None, threshold: int) -> str:
+    return f"<{threshold}" if value is None else str(value)

@@ -7,10 +7,11 @@ replaced by local URLs, and folium elements that would pull in more assets
 
 from __future__ import annotations
 
+import itertools
 import os
 import shutil
 import socket
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from importlib import resources
 from pathlib import Path
 
@@ -92,6 +93,7 @@ def base_map(
     complexen: gpd.GeoDataFrame | None = None,
     regiegebieden: gpd.GeoDataFrame | None = None,
     buurt_style: dict[str, dict[str, object]] | None = None,
+    complex_colours: Mapping[str, str] | None = None,
 ) -> folium.Map:
     """The overview map: buurten (clickable, with tooltips), wijken outlined, complexen.
 
@@ -130,17 +132,27 @@ def base_map(
             interactive=False,
         ).add_to(m)
     if complexen is not None and len(complexen):
-        add_complexen(m, complexen)
+        add_complexen(m, complexen, complex_colours)
     m.fit_bounds([[miny, minx], [maxy, maxx]])
     return m
 
 
-def add_complexen(m: folium.Map, complexen: gpd.GeoDataFrame) -> None:
-    """Complexes as small circles (footprints vanish at municipal zoom), coloured by corporation."""
+def add_complexen(
+    m: folium.Map, complexen: gpd.GeoDataFrame, colours: Mapping[str, str] | None = None
+) -> None:
+    """Complexes as small circles (footprints vanish at municipal zoom).
+
+    Coloured by corporation, or by ``colours`` (complex_id -> colour, e.g. the
+    liveability class under the complex) when given.
+    """
     pts = to_wgs84(complexen.assign(geometry=complexen.geometry.representative_point()))
     group = folium.FeatureGroup(name="Complexen corporaties")
     for rec in pts.itertuples():
-        colour = CORPORATIE_COLOURS.get(str(rec.corporatie), "#756bb1")
+        colour = (
+            colours.get(str(rec.complex_id), "#969696")
+            if colours is not None
+            else CORPORATIE_COLOURS.get(str(rec.corporatie), "#756bb1")
+        )
         folium.CircleMarker(
             location=(rec.geometry.y, rec.geometry.x),
             radius=3 + min(float(rec.aantal_woningen), 200) / 40,
@@ -164,3 +176,64 @@ def selection_layer(buurten: gpd.GeoDataFrame, codes: Sequence[str]) -> folium.F
             interactive=False,
         ).add_to(group)
     return group
+
+
+#: Colours of the nine Leefbaarometer classes, from "zeer onvoldoende" to "uitstekend".
+CLASS_COLOURS = (
+    "#a50026",
+    "#d73027",
+    "#f46d43",
+    "#fdae61",
+    "#fee08b",
+    "#d9ef8b",
+    "#a6d96a",
+    "#66bd63",
+    "#1a9850",
+)
+#: Sequential palette (light to dark) for quantities; ColorBrewer YlOrRd, 5 classes.
+SEQUENTIAL = ("#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026")
+NO_DATA_STYLE = {"fillColor": "#d9d9d9", "fillOpacity": 0.5}
+
+
+def class_styles(
+    klasse_nr: Mapping[str, float | None], labels: Sequence[str]
+) -> tuple[dict[str, dict[str, object]], list[tuple[str, str]]]:
+    """Buurt styles and legend for a Leefbaarometer class (1..9) per buurtcode.
+
+    >>> styles, legend = class_styles({"BU1": 1, "BU2": None}, ["a"] * 9)
+    >>> styles["BU1"]["fillColor"], styles["BU2"]["fillColor"], legend[0]
+    ('#a50026', '#d9d9d9', ('a', '#a50026'))
+    """
+    styles: dict[str, dict[str, object]] = {}
+    for code, value in klasse_nr.items():
+        if value is None or value != value:  # None or NaN
+            styles[code] = dict(NO_DATA_STYLE)
+        else:
+            styles[code] = {"fillColor": CLASS_COLOURS[int(value) - 1], "fillOpacity": 0.7}
+    return styles, list(zip(labels, CLASS_COLOURS, strict=True))
+
+
+def quantile_styles(
+    values: Mapping[str, float | None], *, decimals: int = 1, higher_is_worse: bool = True
+) -> tuple[dict[str, dict[str, object]], list[tuple[str, str]]]:
+    """Buurt styles and legend in five quantile classes (dark = high, or = low)."""
+    import numpy as np
+
+    codes = list(values)
+    arr = np.array([np.nan if v is None else float(v) for v in values.values()], dtype=float)
+    valid = arr[~np.isnan(arr)]
+    palette = SEQUENTIAL if higher_is_worse else SEQUENTIAL[::-1]
+    styles: dict[str, dict[str, object]] = {c: dict(NO_DATA_STYLE) for c in codes}
+    if not len(valid):
+        return styles, []
+    edges = np.unique(np.quantile(valid, np.linspace(0, 1, len(palette) + 1)))
+    bins = np.clip(np.searchsorted(edges, arr, side="right") - 1, 0, max(len(edges) - 2, 0))
+    for code, value, b in zip(codes, arr, bins, strict=True):
+        if not np.isnan(value):
+            styles[code] = {"fillColor": palette[int(b)], "fillOpacity": 0.7}
+    fmt = f"{{:.{decimals}f}}"
+    legend = [
+        (f"{fmt.format(lo)} – {fmt.format(hi)}".replace(".", ","), palette[i])
+        for i, (lo, hi) in enumerate(itertools.pairwise(edges))
+    ]
+    return styles, legend

@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+import altair as alt
 import pandas as pd
 import streamlit as st
 
@@ -23,10 +24,15 @@ from wijkplan.mapping import basemap_mode, install_leaflet
 from wijkplan.settings import DEFAULT_LAYERS
 
 SAMPLE_NOTICE = (
-    "Let op: deze kaart toont **voorbeelddata** voor wat niet openbaar is "
-    "(corporatiecomplexen{extra}). Die gegevens zijn gegenereerd en beschrijven geen echte situatie. "
+    "Let op: deze kaart toont **voorbeelddata** voor wat niet openbaar is ({bronnen}). "
+    "Die gegevens zijn gegenereerd en beschrijven geen echte situatie. "
     "Buurt- en wijkgrenzen en wijkcijfers zijn echt (CBS/Kadaster 2024)."
 )
+SAMPLE_NAMES = {
+    "complexen": "corporatiecomplexen",
+    "leefbaarometer": "Leefbaarometer-scores",
+    "incidenten": "incidentregistraties",
+}
 
 
 def layers_path() -> Path:
@@ -92,9 +98,12 @@ def sidebar(report: BuildReport | None) -> None:
             st.error(f"Nog geen lagen gebouwd ({layers_path()}). Draai `wijkplan build`.")
             return
         if report.uses_sample_data:
-            sample = [s.naam for s in report.bronnen if s.soort == "voorbeelddata"]
-            extra = ", ".join(n for n in sample if n != "complexen")
-            st.warning(SAMPLE_NOTICE.format(extra=f", {extra}" if extra else ""), icon="⚠️")
+            sample = [
+                SAMPLE_NAMES.get(s.naam, s.naam)
+                for s in report.bronnen
+                if s.soort == "voorbeelddata"
+            ]
+            st.warning(SAMPLE_NOTICE.format(bronnen=", ".join(sample)), icon="⚠️")
         st.caption(
             f"Gemeente {report.gemeentecode} · lagen gebouwd {report.gebouwd_op[:16].replace('T', ' ')} UTC"
         )
@@ -205,7 +214,107 @@ def render_dossier(d: dict[str, Any]) -> None:
                 ]
             ]
             st.dataframe(table, hide_index=True, width="stretch")
+    render_liveability(d.get("leefbaarheid", {}))
     render_afspraken(d["afspraken"])
+
+
+def render_liveability(lv: dict[str, Any]) -> None:
+    """Scores per dimension against the municipal and national reference; incidents per year."""
+    from wijkplan.analysis.privacy import SUPPRESSED_NOTE
+    from wijkplan.dossier import DIMENSIONS, SCORE_LABELS
+
+    if not lv.get("beschikbaar"):
+        return
+    mark = " — voorbeelddata" if lv.get("voorbeelddata") else ""
+    if "scores" in lv:
+        s = lv["scores"]
+        st.markdown(
+            f"**Leefbaarheid {lv['jaar']}{mark}:** {lv['klasse']} · afwijking {s['afw']:+.3f} · "
+            f"{100 * (lv['aandeel_zwak'] or 0):.0f}% van het gescoorde oppervlak zwak of lager".replace(
+                ".", ","
+            )
+        )
+        refs = lv.get("referentie", {})
+        chart = pd.DataFrame(
+            {
+                "dimensie": [SCORE_LABELS[k] for k in DIMENSIONS] * 3,
+                "gebied": ["dit gebied"] * 5 + ["gemeente"] * 5 + ["Nederland"] * 5,
+                "score": [s.get(k) for k in DIMENSIONS]
+                + [refs.get(k, {}).get("gemeente") for k in DIMENSIONS]
+                + [refs.get(k, {}).get("nederland") for k in DIMENSIONS],
+            }
+        )
+        st.altair_chart(_dimension_chart(chart), width="stretch")
+        st.caption(
+            "Scores als afwijking van het landelijk gemiddelde (Nederland = 0). "
+            f"Dekking: {100 * (lv['dekking'] or 0):.0f}% van het gebied valt op gescoorde cellen"
+            + ("" if lv.get("betrouwbaar") else " — te weinig cellen voor een betrouwbaar oordeel")
+            + "."
+        )
+        if len(lv.get("trend", [])) > 1:
+            st.altair_chart(_trend_chart(pd.DataFrame(lv["trend"])), width="stretch")
+    if "prioriteit" in lv and lv["prioriteit"]["waarde"] is not None:
+        p = lv["prioriteit"]
+        st.markdown(
+            f"**Prioriteit leefbaarheid:** {p['waarde']:.1f} (rang {p['rang']} van {p['van']})".replace(
+                ".", ","
+            )
+        )
+    if "incidenten" in lv and lv["incidenten"]["rijen"]:
+        inc = lv["incidenten"]
+        t = inc["drempel"]
+        table = pd.DataFrame(
+            [
+                {
+                    "periode": r["periode"],
+                    **{c: _shown_count(r[c], t) for c in [*inc["categorieen"], "totaal"]},
+                }
+                for r in inc["rijen"]
+            ]
+        )
+        st.markdown(f"**Incidenten per jaar{mark}**")
+        st.dataframe(table, hide_index=True, width="stretch")
+        st.caption(SUPPRESSED_NOTE.format(t=t))
+
+
+def _dimension_chart(chart: pd.DataFrame) -> alt.Chart:
+    """Grouped horizontal bars: each dimension for the area, the municipality and the country."""
+    order = ["dit gebied", "gemeente", "Nederland"]
+    colours = alt.Scale(domain=order, range=["#d7301f", "#6baed6", "#636363"])
+    return (
+        alt.Chart(chart)
+        .mark_bar()
+        .encode(
+            y=alt.Y("dimensie:N", title=None, sort=None),
+            yOffset=alt.YOffset("gebied:N", sort=order),
+            x=alt.X("score:Q", title="afwijking van het landelijk gemiddelde"),
+            color=alt.Color(
+                "gebied:N", scale=colours, legend=alt.Legend(orient="bottom", title=None)
+            ),
+            tooltip=["dimensie", "gebied", alt.Tooltip("score:Q", format="+.3f")],
+        )
+        .properties(height=260)
+    )
+
+
+def _trend_chart(trend: pd.DataFrame) -> alt.Chart:
+    """The total deviation per measurement year."""
+    return (
+        alt.Chart(trend)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("jaar:O", title="meetjaar"),
+            y=alt.Y("afw:Q", title="afwijking (totaal)"),
+            tooltip=["jaar", alt.Tooltip("afw:Q", format="+.3f"), "klasse"],
+        )
+        .properties(height=160)
+    )
+
+
+def _shown_count(value: int | None, threshold: int) -> str:
+    from wijkplan.analysis.privacy import display_count
+
+    return display_count(pd.NA if value is None else value, threshold=threshold)
 
 
 STATUS_ICONS = {
@@ -226,7 +335,7 @@ def afspraken_table(rows: list[dict[str, Any]] | pd.DataFrame) -> pd.DataFrame:
         {
             "id": frame["afspraak_id"],
             "status": [f"{STATUS_ICONS.get(s, '')} {s}" for s in frame["status"]],
-            "voortgang %": frame["voortgang"],
+            "voortgang %": ["—" if pd.isna(v) else str(int(v)) for v in frame["voortgang"]],
             "thema": frame["thema"],
             "afspraak": frame["titel"],
             "trekker": frame["trekker"],
@@ -256,3 +365,73 @@ def render_afspraken(a: dict[str, Any]) -> None:
     with st.expander(f"Gemeentebrede afspraken ({len(wide)})"):
         st.dataframe(afspraken_table(wide), hide_index=True, width="stretch")
     st.markdown("✏️ Status bijwerken: pagina [Afspraken](afspraken)")
+
+
+# ---------------------------------------------------------------------------- themes on the map
+
+GEEN_THEMA = "Geen thema (alleen grenzen)"
+#: label -> (column of layer leefbaarheid, kind, decimals, higher_is_worse)
+THEMES: dict[str, tuple[str, str, int, bool]] = {
+    "Leefbaarheid: klasse (Leefbaarometer)": ("klasse_nr", "klasse", 0, False),
+    "Leefbaarheid: totaalscore (lbm)": ("lbm", "kwantiel", 2, False),
+    "Dimensie woningvoorraad": ("won", "kwantiel", 3, False),
+    "Dimensie fysieke omgeving": ("fys", "kwantiel", 3, False),
+    "Dimensie voorzieningen": ("vrz", "kwantiel", 3, False),
+    "Dimensie sociale samenhang": ("soc", "kwantiel", 3, False),
+    "Dimensie overlast en onveiligheid": ("onv", "kwantiel", 3, False),
+    "Aandeel oppervlak in zwakke klassen": ("aandeel_zwak", "kwantiel", 2, True),
+    "Incidenten (per jaar, zie prioriteit)": ("incidenten_waarde", "kwantiel", 1, True),
+    "Prioriteit leefbaarheid": ("prioriteit", "kwantiel", 0, True),
+}
+
+
+def available_themes(data: DossierLayers) -> list[str]:
+    """The themes whose column is in this build's ``leefbaarheid`` layer."""
+    lb = data.live.get("leefbaarheid")
+    if lb is None:
+        return [GEEN_THEMA]
+    return [
+        GEEN_THEMA,
+        *(t for t, (col, *_rest) in THEMES.items() if col in lb.columns and lb[col].notna().any()),
+    ]
+
+
+def theme_styles(
+    data: DossierLayers, theme: str
+) -> tuple[dict[str, dict[str, object]] | None, list[tuple[str, str]], dict[str, str] | None]:
+    """Buurt styles, legend and complex colours (class under each complex) for a theme."""
+    from wijkplan.config import load_config
+    from wijkplan.mapping import CLASS_COLOURS, class_styles, quantile_styles
+
+    if theme not in THEMES or "leefbaarheid" not in data.live:
+        return None, [], None
+    column, kind, decimals, worse = THEMES[theme]
+    lb = data.live["leefbaarheid"].set_index("buurtcode")[column]
+    values = {str(k): (None if pd.isna(v) else float(v)) for k, v in lb.items()}
+    if kind == "klasse":
+        styles, legend = class_styles(values, load_config().class_labels)
+    else:
+        styles, legend = quantile_styles(values, decimals=decimals, higher_is_worse=worse)
+    colours = None
+    complex_scores = data.live.get("leefbaarheid_complexen")
+    if complex_scores is not None and "klasse_nr" in complex_scores:
+        colours = {
+            str(c): CLASS_COLOURS[int(k) - 1] if pd.notna(k) else "#969696"
+            for c, k in zip(complex_scores["complex_id"], complex_scores["klasse_nr"], strict=True)
+        }
+    return styles, legend, colours
+
+
+def render_legend(legend: list[tuple[str, str]]) -> None:
+    """A compact colour legend (drawn by Streamlit, not by a CDN-loaded Leaflet plugin)."""
+    if not legend:
+        return
+    items = " ".join(
+        f'<span style="white-space:nowrap;margin-right:0.8em"><span style="display:inline-block;'
+        f'width:0.9em;height:0.9em;background:{colour};border:1px solid #777;vertical-align:middle">'
+        f"</span> {label}</span>"
+        for label, colour in legend
+    )
+    st.markdown(
+        items + ' <span style="color:#777">· grijs: geen gegevens</span>', unsafe_allow_html=True
+    )

@@ -28,11 +28,15 @@ def main() -> None:
 
     col_map, col_dossier = st.columns([3, 2], gap="medium")
     with col_map:
+        theme = st.selectbox("Thema op de kaart", ui.available_themes(data), key="thema")
+        buurt_style, legend, complex_colours = ui.theme_styles(data, theme)
         m = base_map(
             data.buurten,
             data.wijken,
             complexen=data.complexen,
             regiegebieden=data.regiegebieden,
+            buurt_style=buurt_style,
+            complex_colours=complex_colours if buurt_style else None,
             asset_base=ui.static_assets(),
             basemap=ui.basemap(),
         )
@@ -44,9 +48,14 @@ def main() -> None:
             returned_objects=["last_active_drawing"],
             feature_group_to_add=selection_layer(data.buurten, ui.buurten_of(data, code)),
         )
+        ui.render_legend(legend)
         st.caption(
-            "Paars gestreept: regiegebieden leefbaarheid · bolletjes: complexen (oranje Woonforte, "
-            "groen Habeko; grootte naar aantal woningen)"
+            "Paars gestreept: regiegebieden leefbaarheid · bolletjes: complexen, grootte naar aantal "
+            + (
+                "woningen, kleur naar de leefbaarheidsklasse eronder"
+                if complex_colours and buurt_style
+                else "woningen (oranje Woonforte, groen Habeko)"
+            )
         )
         clicked = (
             ((out or {}).get("last_active_drawing") or {}).get("properties", {}).get("buurtcode")

@@ -1,0 +1,69 @@
+"""Leefbaarheid: the buurten ranked by the liveability priority, with its formula."""
+
+import pandas as pd
+import streamlit as st
+
+from wijkplan import ui
+from wijkplan.analysis.privacy import SUPPRESSED_NOTE
+from wijkplan.config import load_config
+
+
+def ranking(data) -> pd.DataFrame:
+    lb = data.live["leefbaarheid"]
+    t = load_config().threshold
+    table = lb.sort_values(["rang", "buurtnaam"], na_position="last")
+    return pd.DataFrame(
+        {
+            "rang": table["rang"].astype("Int64"),
+            "buurt": table["buurtnaam"],
+            "code": table["buurtcode"],
+            "prioriteit": table["prioriteit"].round(1),
+            "klasse": table["klasse"],
+            "afwijking": table["afw"].round(3),
+            "aandeel zwak %": (100 * table["aandeel_zwak"]).round(0),
+            "incidenten (periode)": [
+                f"<{t}" if pd.isna(v) else str(int(v)) for v in table["totaal"]
+            ]
+            if "totaal" in table
+            else None,
+            "incidentmaat": table["incidenten_waarde"].round(1)
+            if "incidenten_waarde" in table
+            else None,
+            "betrouwbaar": table["betrouwbaar"],
+        }
+    )
+
+
+def main() -> None:
+    data = ui.load_layers()
+    st.title("Leefbaarheid")
+    if "leefbaarheid" not in data.live or "prioriteit" not in data.live["leefbaarheid"]:
+        st.info(
+            "Deze build heeft geen Leefbaarometer-gegevens; voeg ze toe aan de bronmap en bouw opnieuw."
+        )
+        return
+    report = data.report
+    st.markdown(
+        "**Prioriteit per buurt**: een doorzichtige samengestelde maat uit de Leefbaarometer en de incidenten."
+    )
+    if report.prioriteit_formule:
+        st.code(report.prioriteit_formule, language=None, wrap_lines=True)
+    table = ranking(data)
+    st.dataframe(table, hide_index=True, width="stretch")
+    st.caption(SUPPRESSED_NOTE.format(t=load_config().threshold))
+    st.caption(
+        "‘betrouwbaar’: minstens zoveel gescoorde cellen als ingesteld (min_cellen); een buurt met "
+        "weinig woningen heeft weinig cellen en dus een onzekere score."
+    )
+    regie = data.live.get("incidenten_regie")
+    if regie is not None and len(regie):
+        st.subheader("Regiegebieden: incidenten per jaar")
+        t = load_config().threshold
+        cats = [c for c in regie.columns if c in load_config().categories]
+        shown = regie[["regie_id", "periode", *cats, "totaal"]].copy()
+        for c in [*cats, "totaal"]:
+            shown[c] = [f"<{t}" if pd.isna(v) else str(int(v)) for v in shown[c]]
+        st.dataframe(shown, hide_index=True, width="stretch")
+
+
+main()
