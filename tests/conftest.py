@@ -100,7 +100,9 @@ def built_layers(bundled_data: Path, tmp_path_factory: pytest.TempPathFactory) -
 
 
 @pytest.fixture(autouse=True)
-def isolated_status_store(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+def isolated_status_store(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
     """Every test gets its own agreement status store; data/state is never touched."""
     path = tmp_path_factory.mktemp("state") / "afspraken_status.sqlite"
     monkeypatch.setenv("WIJKPLAN_STATUS_STORE", str(path))

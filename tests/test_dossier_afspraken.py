@@ -59,14 +59,33 @@ def test_regie_area_dossier(built_layers, capsys):
 def test_status_update_shows_in_dossier_and_survives_rebuild(bundled_data, tmp_path, capsys):
     layers = tmp_path / "wijkplan.gpkg"
     build_layers(bundled_data, layers)
-    assert main(["afspraken", "update", "PA2021-04a", "--status", "lopend", "--voortgang", "20",
-                 "--door", "A. Coördinator", "--opmerking", "Eerste overleg gehouden"]) == 0
+    assert (
+        main(
+            [
+                "afspraken",
+                "update",
+                "PA2021-04a",
+                "--status",
+                "lopend",
+                "--voortgang",
+                "20",
+                "--door",
+                "A. Coördinator",
+                "--opmerking",
+                "Eerste overleg gehouden",
+            ]
+        )
+        == 0
+    )
     capsys.readouterr()
     build_layers(bundled_data, layers)  # a rebuild keeps the status history
     d = _dossier(capsys, "BU04840306", layers)
     row = next(r for r in d["afspraken"]["lijst"] if r["afspraak_id"] == "PA2021-04a")
     assert (row["status"], row["voortgang"]) == ("lopend", 20)
-    assert layerio.read_layer(layers, "afspraken").set_index("afspraak_id").loc["PA2021-04a", "status"] == "lopend"
+    assert (
+        layerio.read_layer(layers, "afspraken").set_index("afspraak_id").loc["PA2021-04a", "status"]
+        == "lopend"
+    )
     assert main(["afspraken", "history", "PA2021-04a", "--json"]) == 0
     history = json.loads(capsys.readouterr().out)
     assert {h["field"] for h in history} == {"status", "voortgang"}
