@@ -125,9 +125,19 @@ def test_map_draws_buurten_and_click_opens_dossier_offline(app_url, bundled_data
         )
         box = frame_el.bounding_box()
         assert box is not None
+        frame.evaluate("() => { window.__probe = 'same map'; }")
+        started = time.monotonic()
         page.mouse.click(box["x"] + x, box["y"] + y)
         page.get_by_role("heading", name="Planetenbuurt-Noord").wait_for(timeout=30_000)
+        click_to_dossier = time.monotonic() - started
         assert "gebied=BU04840210" in page.url  # shareable link
+        # the click selected the buurt without re-mounting the map (same Leaflet instance,
+        # with the selection drawn as an extra layer)
+        frame_el = page.wait_for_selector('iframe[title="streamlit_folium.st_folium"]')
+        frame = frame_el.content_frame()
+        assert frame is not None
+        assert frame.evaluate("() => window.__probe") == "same map"
+        print(f"click to dossier: {click_to_dossier:.2f} s")
         # the complex table is a canvas grid: its cells exist in the DOM for accessibility
         page.get_by_text("Herculesflat").first.wait_for(state="attached", timeout=10_000)
         if shots := os.environ.get("WIJKPLAN_SCREENSHOTS"):
