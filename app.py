@@ -8,7 +8,7 @@ import streamlit as st
 
 from wijkplan import ui
 
-st.set_page_config(page_title="Wijkplan Alphen aan den Rijn", page_icon="🗺️", layout="wide")
+st.set_page_config(page_title="Wijkplan", page_icon="🗺️", layout="wide")
 
 pages = [
     st.Page("views/kaart.py", title="Kaart", icon="🗺️", default=True),

@@ -71,7 +71,9 @@ def edit_form(data, afspraak_id: str) -> None:
         status = st.selectbox(
             "Nieuwe status",
             list(ledger.statussen),
-            index=list(ledger.statussen).index(state.status),
+            index=list(ledger.statussen).index(state.status)
+            if state.status in ledger.statussen
+            else 0,
             key=f"status-{afspraak_id}",
         )
         voortgang = st.number_input(

@@ -10,7 +10,7 @@ from wijkplan.config import load_config
 
 def ranking(data) -> pd.DataFrame:
     lb = data.live["leefbaarheid"]
-    t = load_config().threshold
+    t = data.report.drempel
     table = lb.sort_values(["rang", "buurtnaam"], na_position="last")
     return pd.DataFrame(
         {
@@ -21,12 +21,15 @@ def ranking(data) -> pd.DataFrame:
             "klasse": table["klasse"],
             "afwijking": table["afw"].round(3),
             "aandeel zwak %": (100 * table["aandeel_zwak"]).round(0),
-            "incidenten (periode)": [
-                f"<{t}" if pd.isna(v) else str(int(v)) for v in table["totaal"]
-            ]
+            "incidenten (periode)": ui.shown_counts(table["totaal"], t)
             if "totaal" in table
             else None,
-            "incidentmaat": table["incidenten_waarde"].round(1)
+            "incidentmaat": [
+                "afgeschermd" if geschat else ("" if pd.isna(v) else f"{v:.1f}")
+                for v, geschat in zip(
+                    table["incidenten_waarde"], table["incidenten_geschat"], strict=True
+                )
+            ]
             if "incidenten_waarde" in table
             else None,
             "betrouwbaar": table["betrouwbaar"],
@@ -50,7 +53,7 @@ def main() -> None:
         st.code(report.prioriteit_formule, language=None, wrap_lines=True)
     table = ranking(data)
     st.dataframe(table, hide_index=True, width="stretch")
-    st.caption(SUPPRESSED_NOTE.format(t=load_config().threshold))
+    st.caption(SUPPRESSED_NOTE.format(t=data.report.drempel))
     st.caption(
         "‘betrouwbaar’: minstens zoveel gescoorde cellen als ingesteld (min_cellen); een buurt met "
         "weinig woningen heeft weinig cellen en dus een onzekere score."
@@ -58,11 +61,10 @@ def main() -> None:
     regie = data.live.get("incidenten_regie")
     if regie is not None and len(regie):
         st.subheader("Regiegebieden: incidenten per jaar")
-        t = load_config().threshold
         cats = [c for c in regie.columns if c in load_config().categories]
         shown = regie[["regie_id", "periode", *cats, "totaal"]].copy()
         for c in [*cats, "totaal"]:
-            shown[c] = [f"<{t}" if pd.isna(v) else str(int(v)) for v in shown[c]]
+            shown[c] = ui.shown_counts(shown[c], data.report.drempel)
         st.dataframe(shown, hide_index=True, width="stretch")
 
 

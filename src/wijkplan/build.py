@@ -34,6 +34,7 @@ from wijkplan.afspraken import (
     warmtegebieden_layer,
 )
 from wijkplan.build_liveability import collect_liveability
+from wijkplan.config import load_config
 from wijkplan.errors import ValidationError
 from wijkplan.outputs.atomic import atomic_path
 from wijkplan.settings import CRS_RD, is_sample
@@ -53,7 +54,8 @@ class SourceEntry:
     naam: str
     pad: str | None
     soort: str  # "echt", "voorbeelddata" or "afwezig"
-    objecten: int = 0
+    #: number of records; None where a small count may not be published (incident records)
+    objecten: int | None = 0
 
 
 @dataclass
@@ -69,6 +71,8 @@ class BuildReport:
     #: measurement year -> GeoTIFF of the Leefbaarometer grid (next to the GeoPackage once built)
     rasters: dict[str, str] = field(default_factory=dict)
     prioriteit_formule: str | None = None
+    #: counts below this were suppressed in this build (shown as "<drempel")
+    drempel: int = 5
 
     @property
     def uses_sample_data(self) -> bool:
@@ -90,7 +94,8 @@ class BuildReport:
             "Bronnen:",
         ]
         for s in self.bronnen:
-            detail = f"{s.objecten} objecten, {s.pad}" if s.pad else "niet aanwezig"
+            count = "afgeschermd (klein aantal)" if s.objecten is None else str(s.objecten)
+            detail = f"{count} objecten, {s.pad}" if s.pad else "niet aanwezig"
             out.append(f"  {s.naam:<14} {s.soort:<14} {detail}")
         out.append("Lagen: " + ", ".join(f"{k} ({v})" for k, v in self.lagen.items()))
         out += [f"Waarschuwing: {w}" for w in self.waarschuwingen]
@@ -222,6 +227,7 @@ def collect_layers(
         waarschuwingen=c.repairs + c.notes,
         rasters={str(year): str(path) for year, path in live.rasters.items()},
         prioriteit_formule=live.formula,
+        drempel=load_config().threshold,
     )
     return c.layers, report
 
@@ -255,6 +261,8 @@ def _collect_afspraken(
     if ledger is None:
         return
     afspraken, gebieden = afspraken_frames(ledger, store=StatusStore())
+    # status and progress are a snapshot of the status store; the app reads the store live
+    afspraken["status_stand_op"] = datetime.now(UTC).isoformat(timespec="seconds")
     c.add("afspraken", path.resolve(), afspraken, kind="echt")
     c.layers["afspraak_gebieden"] = gebieden
     c.layers["regiegebieden"] = regiegebieden_layer(ledger, buurten)
@@ -290,15 +298,23 @@ def build_layers(
     next to it (``leefbaarometer_<jaar>.tif``) only when the whole build succeeded.
     """
     out = Path(out)
+    if out.is_dir() or out.suffix.lower() != ".gpkg":
+        raise ValidationError([f"{out}: --out moet een bestandsnaam op .gpkg zijn (geen map)"])
     out.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".wijkplan-build-", dir=out.parent) as staging:
         layers, report = collect_layers(data_dir, ledger=ledger, staging=Path(staging))
-        final = {year: out.parent / Path(path).name for year, path in report.rasters.items()}
-        for year, path in report.rasters.items():
-            if Path(path).parent == Path(staging):
-                os.replace(path, final[year])
-            else:
-                final[year] = Path(path)  # a user's own GeoTIFF stays where it is
-        report.rasters = {year: str(p) for year, p in final.items()}
+        staged = {year: Path(path) for year, path in report.rasters.items()}
+        final = {
+            year: out.with_name(f"{out.stem}_leefbaarometer_{year}.tif")
+            if path.parent == Path(staging)
+            else path  # a user's own GeoTIFF stays where it is
+            for year, path in staged.items()
+        }
+        report.rasters = {year: str(path) for year, path in final.items()}
         write_geopackage(layers, report, out)
+        # the rasters belong to this GeoPackage: moved in only after it was written
+        for year, path in staged.items():
+            if path != final[year]:
+                os.chmod(path, 0o644)
+                os.replace(path, final[year])
     return report

@@ -38,7 +38,7 @@ from wijkplan.config import LeefbaarheidConfig, load_config
 from wijkplan.errors import ValidationError
 from wijkplan.settings import is_sample
 from wijkplan.sources._io import find_source
-from wijkplan.sources.incidenten import load_incidenten, load_politie
+from wijkplan.sources.incidenten import load_incidenten, load_politie, politie_jaartotalen
 from wijkplan.sources.leefbaarometer import (
     CellsWarning,
     find_leefbaarometer,
@@ -59,14 +59,17 @@ class LiveabilityResult:
     """Layers, report entries and notes of the liveability sources."""
 
     layers: dict[str, pd.DataFrame] = field(default_factory=dict)
-    sources: list[tuple[str, Path | None, str, int]] = field(default_factory=list)
+    sources: list[tuple[str, Path | None, str, int | None]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     rasters: dict[int, Path] = field(default_factory=dict)
     formula: str | None = None
 
 
 def _rasters(
-    data_dir: Path, staging: Path, result: LiveabilityResult
+    data_dir: Path,
+    staging: Path,
+    result: LiveabilityResult,
+    bounds: tuple[float, float, float, float],
 ) -> tuple[dict[int, Path], str]:
     """The liveability GeoTIFF per year, and the kind of source (echt/voorbeelddata)."""
     csv, cells = find_leefbaarometer(data_dir)
@@ -84,7 +87,8 @@ def _rasters(
         kind = (
             "voorbeelddata" if "bron" in scores and scores["bron"].map(is_sample).all() else "echt"
         )
-        rasters = leefbaarometer_to_geotiffs(csv, staging)
+        # a national download is clipped to the municipality (plus a cell of margin)
+        rasters = leefbaarometer_to_geotiffs(csv, staging, bounds=bounds)
         result.sources.append(("leefbaarometer", csv, kind, int(scores["grid_id"].nunique())))
         return rasters, kind
     tifs = sorted(data_dir.glob("leefbaarometer*.tif"))
@@ -95,11 +99,17 @@ def _rasters(
     problems = []
     for tif in tifs:
         tags = raster_tags(tif)
-        year = tags.get("jaar") or next(iter(re.findall(r"(?:19|20)\d\d", tif.stem)), None)
+        candidates = [tags.get("jaar", ""), *re.findall(r"(?:19|20)\d\d", tif.stem)]
+        year = next(
+            (c.strip() for c in candidates if re.fullmatch(r"\s*(?:19|20)\d\d\s*", c)), None
+        )
         if year is None:
             problems.append(
-                f"{tif}: meetjaar onbekend (geen tag 'jaar' en geen jaartal in de bestandsnaam)"
+                f"{tif}: meetjaar onbekend (tag 'jaar' {tags.get('jaar')!r} en geen jaartal in de bestandsnaam)"
             )
+            continue
+        if int(year) in found:
+            problems.append(f"{tif}: meetjaar {year} komt ook voor in {found[int(year)].name}")
             continue
         found[int(year)] = tif
     if problems:
@@ -121,7 +131,15 @@ def _zones(
         ("wijk", wijken["wijkcode"], wijken.geometry),
     ]
     if complexen is not None and len(complexen):
-        parts.append(("complex", complexen["complex_id"], complexen.geometry))
+        # a complex delivered as a point gets the value of the cell under it: a 1 m square
+        # around the point lies in that cell (or is weighted over the cells it touches)
+        geoms = complexen.geometry
+        points = geoms.geom_type.isin(["Point", "MultiPoint"]).to_numpy()
+        geoms = gpd.GeoSeries(
+            np.where(points, geoms.buffer(0.5, cap_style="square").to_numpy(), geoms.to_numpy()),
+            crs=complexen.crs,
+        )
+        parts.append(("complex", complexen["complex_id"], geoms))
     if regie is not None and len(regie):
         parts.append(("regiegebied", regie["regie_id"], regie.geometry))
     keys = pd.DataFrame(
@@ -147,7 +165,10 @@ def collect_liveability(
     """Liveability layers for the build (see the module docstring)."""
     config = config or load_config()
     result = LiveabilityResult()
-    rasters, kind = _rasters(data_dir, staging, result)
+    minx, miny, maxx, maxy = buurten.total_bounds
+    rasters, kind = _rasters(
+        data_dir, staging, result, (minx - 100, miny - 100, maxx + 100, maxy + 100)
+    )
     result.rasters = rasters
     per_buurt: pd.DataFrame | None = None
     if rasters:
@@ -210,20 +231,26 @@ def _incidents(
     population = None
     if "aantal_inwoners" in buurten.columns:
         population = buurten.set_index("buurtcode")["aantal_inwoners"]
-    if points_path is not None:
-        points = load_incidenten(points_path, buurten=buurten, config=config)
-        kind = "voorbeelddata" if points["bron"].map(is_sample).all() else "echt"
-        result.sources.append(("incidenten", points_path, kind, len(points)))
+    points = load_incidenten(points_path, buurten=buurten, config=config) if points_path else None
+    points_are_sample = points is not None and bool(points["bron"].map(is_sample).all())
+    # precedence: the municipality's own records > the police's open data > sample records
+    source: pd.DataFrame
+    if points is not None and not (points_are_sample and police):
+        kind = "voorbeelddata" if points_are_sample else "echt"
+        result.sources.append(("incidenten", points_path, kind, _shown_total(len(points), config)))
         if police:
             result.notes.append(
-                f"politiecijfers ({police[0].name}) niet gebruikt: de eigen incidentregistratie gaat voor"
+                f"politiecijfers ({', '.join(p.name for p in police)}) niet gebruikt: "
+                "de eigen incidentregistratie gaat voor"
             )
         source = points
     elif police:
-        counts = load_politie(police[0], config=config)
-        counts = counts[counts["niveau"] == "buurt"] if "niveau" in counts.columns else counts
-        result.sources.append(("incidenten", police[0], "echt", len(counts)))
-        source = counts
+        if points is not None:
+            result.notes.append(
+                f"voorbeeld-incidenten ({points_path}) niet gebruikt: er zijn politiecijfers"
+            )
+        source = _police_counts(police, buurten, config, result)
+        result.sources.append(("incidenten", police[0], "echt", _shown_total(len(source), config)))
     else:
         result.sources.append(("incidenten", None, "afwezig", 0))
         return None
@@ -242,6 +269,44 @@ def _incidents(
         assert_no_small_counts(frame, config=config)  # final guard: nothing 1..4 leaves the build
         result.layers[f"incidenten_{level}"] = frame
     return tables
+
+
+def _shown_total(n: int, config: LeefbaarheidConfig) -> int | None:
+    """A record count for the build report; a small one is not published (None, shown "<5")."""
+    return None if 1 <= n < config.threshold else n
+
+
+def _police_counts(
+    files: list[Path],
+    buurten: gpd.GeoDataFrame,
+    config: LeefbaarheidConfig,
+    result: LiveabilityResult,
+) -> pd.DataFrame:
+    """Counts per buurt, year and category from every police file (yearly figure over months)."""
+    long = pd.concat([load_politie(p, config=config) for p in files], ignore_index=True)
+    totals = politie_jaartotalen(long, niveau="buurt")
+    own = set(buurten["buurtcode"].astype(str))
+    outside = ~totals["gebiedscode"].isin(own)
+    if outside.any():
+        result.notes.append(
+            f"politiecijfers: {int(outside.sum())} rijen voor buurten die niet in deze grenzen "
+            "voorkomen (andere gemeente of andere indeling) zijn niet meegeteld"
+        )
+    totals = totals[~outside]
+    missing = totals["aantal"].isna()
+    if missing.any():
+        result.notes.append(
+            f"politiecijfers: {int(missing.sum())} ontbrekende waarden ('.') zijn niet als 0 geteld "
+            "maar weggelaten; totalen van die buurten en jaren zijn daardoor ondergrenzen"
+        )
+    if "volledig" in totals and not totals["volledig"].all():
+        result.notes.append(
+            "politiecijfers: voor sommige jaren ontbreken maanden; die jaartotalen zijn onvolledig"
+        )
+    totals = totals[~missing]
+    return totals.rename(columns={"gebiedscode": "buurtcode"})[
+        ["buurtcode", "jaar", "categorie", "aantal"]
+    ]
 
 
 def _assemble(

@@ -15,7 +15,14 @@ import geopandas as gpd
 import pandas as pd
 
 from wijkplan import layers as layerio
-from wijkplan.afspraken import Ledger, StatusStore, applicable_afspraken, load_ledger
+from wijkplan.afspraken import (
+    Ledger,
+    StatusStore,
+    applicable_afspraken,
+    area_buurten,
+    load_ledger,
+)
+from wijkplan.analysis.privacy import display_count
 from wijkplan.errors import ValidationError
 from wijkplan.settings import BUURTCODE_RE, WIJKCODE_RE, is_sample
 from wijkplan.sources.complexen import COMPLEX_COLUMNS
@@ -95,7 +102,7 @@ def _complex_summary(complexen: gpd.GeoDataFrame | None, mask: pd.Series | None)
     return {
         "beschikbaar": True,
         "aantal": len(sel),
-        "woningen": int(sel["aantal_woningen"].sum()),
+        "woningen": int(sel["aantal_woningen"].sum(skipna=True)),
         "per_corporatie": {str(k): int(v) for k, v in per_corp.items()},
         "voorbeelddata": bool(len(sel) and sel["bron"].map(is_sample).all()),
         "lijst": rows,
@@ -163,8 +170,14 @@ def _liveability(data: DossierLayers, niveau: str, code: str) -> dict[str, Any]:
     trend_level = niveau if niveau in ("buurt", "wijk", "regiegebied") else None
     if trend is not None and trend_level:
         rows = trend[(trend["niveau"] == trend_level) & (trend["code"] == code)].sort_values("jaar")
-        if len(rows):
-            latest = rows.iloc[-1]
+        scored = rows[rows["afw"].notna()] if "afw" in rows else rows.iloc[0:0]
+        if len(rows) and not len(scored):
+            out["geen_score"] = (
+                "Geen gescoorde Leefbaarometer-cellen in dit gebied (de Leefbaarometer scoort alleen "
+                "cellen met woningen)."
+            )
+        if len(scored):
+            latest = scored.iloc[-1]
             out["jaar"] = int(latest["jaar"])
             out["scores"] = {k: _plain(latest[k]) for k in SCORE_LABELS if k in latest.index}
             out["klasse"] = _plain(latest["klasse"])
@@ -213,7 +226,7 @@ def _liveability(data: DossierLayers, niveau: str, code: str) -> dict[str, Any]:
         out["incidenten"] = {
             "categorieen": categories,
             "rijen": _incident_rows(table, table_key[1], code, categories),
-            "drempel": data_threshold(),
+            "drempel": data.report.drempel,
         }
     return out
 
@@ -234,25 +247,16 @@ NON_CATEGORY = {
 }
 
 
-def data_threshold() -> int:
-    """The suppression threshold in force (config)."""
-    from wijkplan.config import load_config
-
-    return load_config().threshold
-
-
-def _containing_areas(
-    data: DossierLayers, buurtcode: str, wijkcode: str
-) -> dict[str, list[dict[str, str]]]:
-    """The regie and heat areas a buurt lies in (a heat area defined by wijk covers its buurten)."""
+def _containing_areas(data: DossierLayers, buurtcode: str) -> dict[str, list[dict[str, str]]]:
+    """The regie and heat areas a buurt lies in (same definition as the linking)."""
     out: dict[str, list[dict[str, str]]] = {"regiegebieden": [], "warmtegebieden": []}
     if data.ledger is None:
         return out
     for r in data.ledger.regiegebieden:
-        if buurtcode in r.buurtcodes:
+        if buurtcode in (area_buurten(data.ledger, r.regie_id, data.buurten) or []):
             out["regiegebieden"].append({"code": r.regie_id, "naam": r.naam})
     for w in data.ledger.warmtegebieden:
-        if buurtcode in w.buurtcodes or wijkcode in w.wijkcodes:
+        if buurtcode in (area_buurten(data.ledger, w.gebied_id, data.buurten) or []):
             out["warmtegebieden"].append({"code": w.gebied_id, "naam": w.naam})
     return out
 
@@ -274,9 +278,7 @@ def build_dossier(code: str, data: DossierLayers) -> dict[str, Any]:
                 "toelichting": r.toelichting,
             }
         if (w := data.ledger.warmtegebied(code)) is not None:
-            buurtcodes = tuple(w.buurtcodes) + tuple(
-                data.buurten.loc[data.buurten["wijkcode"].isin(w.wijkcodes), "buurtcode"]
-            )
+            buurtcodes = tuple(area_buurten(data.ledger, code, data.buurten) or ())
             return _group_dossier("warmtegebied", code, w.naam, buurtcodes, data) | {
                 "periode": w.periode,
                 "startjaar": w.startjaar,
@@ -315,7 +317,7 @@ def _buurt_dossier(code: str, data: DossierLayers) -> dict[str, Any]:
         "kerncijfers": {},
         "kerncijfers_wijk": _wijk_figures(wijk),
         "kerncijfers_toelichting": "Kerncijfers per buurt zitten niet in de meegeleverde CBS-bestanden; getoond zijn die van de wijk.",
-        **_containing_areas(data, code, str(wijk["wijkcode"])),
+        **_containing_areas(data, code),
         "complexen": _complex_summary(data.complexen, mask),
         "afspraken": _afspraken(data, "buurt", code),
         "leefbaarheid": _liveability(data, "buurt", code),
@@ -421,7 +423,8 @@ def _format_complexen(c: dict[str, Any]) -> list[str]:
     ]
     for r in c["lijst"][:50]:
         lines.append(
-            f"  {r['complex_id']:<10} {r['naam']:<32} {r['corporatie']:<10} {r['aantal_woningen']:>4} won., {r['bouwjaar']}, label {r['energielabel']}"
+            f"  {r['complex_id']:<10} {r['naam'] or '(zonder naam)':<32} {r['corporatie'] or '':<10} "
+            f"{fmt(r['aantal_woningen'], '>4')} won., {r['bouwjaar'] or '?'}, label {r['energielabel'] or '?'}"
         )
     if len(c["lijst"]) > 50:
         lines.append(f"  ... en nog {len(c['lijst']) - 50}")
@@ -441,27 +444,36 @@ def _format_afspraken(a: dict[str, Any]) -> list[str]:
     return lines
 
 
+def fmt(value: float | None, spec: str) -> str:
+    """A number for display, or "—" when there is none.
+
+    >>> fmt(None, ".3f"), fmt(0.25, ".0%"), fmt(-0.1234, "+.3f")
+    ('—', '25%', '-0.123')
+    """
+    return "—" if value is None or value != value else format(value, spec)
+
+
 def _format_liveability(lv: dict[str, Any]) -> list[str]:
     if not lv.get("beschikbaar"):
         return ["Leefbaarheid: geen Leefbaarometer of incidenten in deze build"]
     mark = " [voorbeelddata]" if lv.get("voorbeelddata") else ""
     lines = []
+    if "geen_score" in lv:
+        lines.append(f"Leefbaarheid{mark}: {lv['geen_score']}")
     if "scores" in lv:
         s = lv["scores"]
         lines.append(
-            f"Leefbaarheid {lv['jaar']}{mark}: {lv['klasse']} (lbm {s['lbm']:.3f}, afwijking {s['afw']:+.3f}); "
-            f"aandeel zwak {100 * (lv['aandeel_zwak'] or 0):.0f}%, dekking {100 * (lv['dekking'] or 0):.0f}%"
+            f"Leefbaarheid {lv['jaar']}{mark}: {lv['klasse']} (lbm {fmt(s.get('lbm'), '.3f')}, "
+            f"afwijking {fmt(s.get('afw'), '+.3f')}); aandeel zwak {fmt(lv['aandeel_zwak'], '.0%')}, "
+            f"dekking {fmt(lv['dekking'], '.0%')}"
         )
         lines.append(
-            "  dimensies: "
-            + ", ".join(f"{k} {s[k]:+.3f}" for k in DIMENSIONS if s.get(k) is not None)
+            "  dimensies: " + ", ".join(f"{k} {fmt(s.get(k), '+.3f')}" for k in DIMENSIONS)
         )
         if "trend" in lv:
             lines.append(
                 "  verloop: "
-                + ", ".join(
-                    f"{t['jaar']} {t['afw']:+.3f}" for t in lv["trend"] if t["afw"] is not None
-                )
+                + ", ".join(f"{t['jaar']} {fmt(t['afw'], '+.3f')}" for t in lv["trend"])
             )
     if "prioriteit" in lv and lv["prioriteit"]["waarde"] is not None:
         p = lv["prioriteit"]
@@ -477,4 +489,4 @@ def _format_liveability(lv: dict[str, Any]) -> list[str]:
 
 
 def _shown(value: int | None, threshold: int) -> str:
-    return f"<{threshold}" if value is None else str(value)
+    return display_count(pd.NA if value is None else value, threshold=threshold)

@@ -7,9 +7,10 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 import pyogrio
+import pyogrio.errors
 
 from wijkplan.build import REPORT_TABLE, BuildReport
-from wijkplan.errors import LayersNotBuiltError
+from wijkplan.errors import LayersNotBuiltError, ValidationError
 
 
 def _require(path: Path | str) -> Path:
@@ -23,7 +24,15 @@ def _require(path: Path | str) -> Path:
 
 def layer_names(path: Path | str) -> list[str]:
     """Names of the layers and tables in the GeoPackage."""
-    return [str(name) for name, _ in pyogrio.list_layers(_require(path))]
+    path = _require(path)
+    try:
+        return [str(name) for name, _ in pyogrio.list_layers(path)]
+    except pyogrio.errors.DataSourceError as exc:
+        raise ValidationError(
+            [
+                f"{path}: geen leesbare GeoPackage ({str(exc).strip().splitlines()[0]}); bouw opnieuw met 'wijkplan build'"
+            ]
+        ) from exc
 
 
 def read_layer(path: Path | str, name: str) -> gpd.GeoDataFrame | pd.DataFrame:

@@ -20,8 +20,22 @@ SAMPLE_BRON = "voorbeelddata"
 #: Where the OGR vector formats that the loaders accept are recognised by suffix.
 VECTOR_SUFFIXES = (".gpkg", ".geojson", ".json", ".fgb", ".shp")
 
-DEFAULT_DATA_DIR = Path("data/geo")
-DEFAULT_LAYERS = Path("layers/wijkplan.gpkg")
+
+def project_root() -> Path:
+    """The checkout that holds ``app.py`` (wijkplan installed from source), else the working directory.
+
+    Defaults (data, layers, ledger, status store, static files) hang off this one folder, so
+    a command run from another directory never writes a second status store somewhere else.
+    """
+    here = Path(__file__).resolve().parents[2]
+    return (
+        here if (here / "app.py").is_file() and (here / "pyproject.toml").is_file() else Path.cwd()
+    )
+
+
+PROJECT_ROOT = project_root()
+DEFAULT_DATA_DIR = PROJECT_ROOT / "data" / "geo"
+DEFAULT_LAYERS = PROJECT_ROOT / "layers" / "wijkplan.gpkg"
 
 
 def is_sample(bron: object) -> bool:

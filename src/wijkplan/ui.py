@@ -16,17 +16,21 @@ import pandas as pd
 import streamlit as st
 
 from wijkplan import layers as layerio
-from wijkplan.afspraken import StatusStore, default_store_path
+from wijkplan.afspraken import StatusStore, area_buurten, default_store_path
 from wijkplan.build import BuildReport
-from wijkplan.dossier import DossierLayers
+from wijkplan.dossier import DossierLayers, fmt
 from wijkplan.errors import WijkplanError
 from wijkplan.mapping import basemap_mode, install_leaflet
-from wijkplan.settings import DEFAULT_LAYERS
+from wijkplan.settings import DEFAULT_LAYERS, PROJECT_ROOT
 
 SAMPLE_NOTICE = (
     "Let op: deze kaart toont **voorbeelddata** voor wat niet openbaar is ({bronnen}). "
     "Die gegevens zijn gegenereerd en beschrijven geen echte situatie. "
-    "Buurt- en wijkgrenzen en wijkcijfers zijn echt (CBS/Kadaster 2024)."
+    "Buurt- en wijkgrenzen en wijkcijfers komen uit de echte bronbestanden (zie het bouwrapport)."
+)
+CLASS_NOTE = (
+    "De klassegrenzen (zeer onvoldoende … uitstekend) staan niet in de open data van de "
+    "Leefbaarometer; wijkplan gebruikt aangenomen grenzen uit config/leefbaarheid.toml."
 )
 SAMPLE_NAMES = {
     "complexen": "corporatiecomplexen",
@@ -76,7 +80,7 @@ def load_report() -> BuildReport | None:
 @st.cache_resource
 def static_assets() -> str:
     """Install Leaflet under ``static/`` next to the app once; return its URL base."""
-    install_leaflet(Path.cwd() / "static")
+    install_leaflet(PROJECT_ROOT / "static")
     base = (st.get_option("server.baseUrlPath") or "").strip("/")
     prefix = f"/{base}" if base else ""
     return f"{prefix}/app/static/vendor/leaflet"
@@ -139,10 +143,7 @@ def buurten_of(data: DossierLayers, code: str | None) -> list[str]:
     if code in set(b["wijkcode"]):
         return list(b.loc[b["wijkcode"] == code, "buurtcode"])
     if data.ledger is not None:
-        if (r := data.ledger.regiegebied(code)) is not None:
-            return list(r.buurtcodes)
-        if (w := data.ledger.warmtegebied(code)) is not None:
-            return [*w.buurtcodes, *b.loc[b["wijkcode"].isin(w.wijkcodes), "buurtcode"]]
+        return area_buurten(data.ledger, code, data.buurten) or []
     return []
 
 
@@ -179,7 +180,7 @@ def render_dossier(d: dict[str, Any]) -> None:
     if figures:
         label = "Kerncijfers" if d["kerncijfers"] else f"Kerncijfers van wijk {d['wijk']['naam']}"
         # (regie and heat areas have no figures of their own yet)
-        st.markdown(f"**{label}** (CBS 2024)")
+        st.markdown(f"**{label}** (CBS {d['jaar']})")
         st.table(
             pd.DataFrame(
                 {
@@ -226,14 +227,17 @@ def render_liveability(lv: dict[str, Any]) -> None:
     if not lv.get("beschikbaar"):
         return
     mark = " — voorbeelddata" if lv.get("voorbeelddata") else ""
+    if "geen_score" in lv:
+        st.markdown(f"**Leefbaarheid{mark}:** {lv['geen_score']}")
     if "scores" in lv:
         s = lv["scores"]
         st.markdown(
-            f"**Leefbaarheid {lv['jaar']}{mark}:** {lv['klasse']} · afwijking {s['afw']:+.3f} · "
-            f"{100 * (lv['aandeel_zwak'] or 0):.0f}% van het gescoorde oppervlak zwak of lager".replace(
+            f"**Leefbaarheid {lv['jaar']}{mark}:** {lv['klasse']} · afwijking {fmt(s.get('afw'), '+.3f')} · "
+            f"{fmt(lv['aandeel_zwak'], '.0%')} van het gescoorde oppervlak zwak of lager".replace(
                 ".", ","
             )
         )
+        st.caption(CLASS_NOTE)
         refs = lv.get("referentie", {})
         chart = pd.DataFrame(
             {
@@ -247,7 +251,7 @@ def render_liveability(lv: dict[str, Any]) -> None:
         st.altair_chart(_dimension_chart(chart), width="stretch")
         st.caption(
             "Scores als afwijking van het landelijk gemiddelde (Nederland = 0). "
-            f"Dekking: {100 * (lv['dekking'] or 0):.0f}% van het gebied valt op gescoorde cellen"
+            f"Dekking: {fmt(lv['dekking'], '.0%')} van het gebied valt op gescoorde cellen"
             + ("" if lv.get("betrouwbaar") else " — te weinig cellen voor een betrouwbaar oordeel")
             + "."
         )
@@ -315,6 +319,11 @@ def _shown_count(value: int | None, threshold: int) -> str:
     from wijkplan.analysis.privacy import display_count
 
     return display_count(pd.NA if value is None else value, threshold=threshold)
+
+
+def shown_counts(values: pd.Series, threshold: int) -> list[str]:
+    """A column of published counts for display: suppressed ones as "<5", never 0."""
+    return [_shown_count(None if pd.isna(v) else int(v), threshold) for v in values]
 
 
 STATUS_ICONS = {
@@ -406,7 +415,11 @@ def theme_styles(
     if theme not in THEMES or "leefbaarheid" not in data.live:
         return None, [], None
     column, kind, decimals, worse = THEMES[theme]
-    lb = data.live["leefbaarheid"].set_index("buurtcode")[column]
+    table = data.live["leefbaarheid"].set_index("buurtcode")
+    lb = table[column]
+    if column == "incidenten_waarde" and "incidenten_geschat" in table:
+        # a buurt whose count is suppressed has no published value: grey, not an estimate
+        lb = lb.where(~table["incidenten_geschat"].astype(bool))
     values = {str(k): (None if pd.isna(v) else float(v)) for k, v in lb.items()}
     if kind == "klasse":
         styles, legend = class_styles(values, load_config().class_labels)

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.afspraken.conftest import write_ledger
+from tests.conftest import REPO
 from wijkplan.afspraken import STATUS_STORE_ENV
 from wijkplan.afspraken.commands import build_parser, cmd_check, register, run
 from wijkplan.errors import ValidationError
@@ -46,7 +47,9 @@ def test_register_adds_the_subcommand():
         ["afspraken", "update", "PA2021-05c", "--status", "lopend", "--door", "A"]
     )
     assert args.func.__name__ == "cmd_update"
-    assert args.ledger == Path("data/afspraken/prestatieafspraken-2021.yaml")
+    # defaults hang off the checkout, whatever the working directory
+    assert args.ledger == REPO / "data" / "afspraken" / "prestatieafspraken-2021.yaml"
+    assert args.ledger.is_absolute()
     with pytest.raises(SystemExit):
         parser.parse_args(["afspraken", "update", "PA2021-05c", "--status", "lopend"])  # no --door
 

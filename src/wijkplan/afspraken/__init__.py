@@ -7,8 +7,6 @@
 - :mod:`~wijkplan.afspraken.commands`: the ``wijkplan afspraken`` CLI subcommand.
 """
 
-from pathlib import Path
-
 from wijkplan.afspraken.ledger import (
     AreaIndex,
     afspraken_frames,
@@ -20,6 +18,7 @@ from wijkplan.afspraken.ledger import (
 from wijkplan.afspraken.linking import (
     afspraken_overview,
     applicable_afspraken,
+    area_buurten,
     filter_afspraken,
     infer_niveau,
 )
@@ -43,9 +42,10 @@ from wijkplan.afspraken.store import (
     StatusStore,
     default_store_path,
 )
+from wijkplan.settings import PROJECT_ROOT
 
 #: The shipped ledger, relative to the working directory (the repository root).
-DEFAULT_LEDGER = Path("data/afspraken/prestatieafspraken-2021.yaml")
+DEFAULT_LEDGER = PROJECT_ROOT / "data" / "afspraken" / "prestatieafspraken-2021.yaml"
 
 __all__ = [
     "DEFAULT_LEDGER",
@@ -68,6 +68,7 @@ __all__ = [
     "afspraken_frames",
     "afspraken_overview",
     "applicable_afspraken",
+    "area_buurten",
     "default_store_path",
     "filter_afspraken",
     "infer_niveau",

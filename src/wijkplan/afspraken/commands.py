@@ -80,6 +80,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.add_argument("--voortgang", type=int, metavar="X", help="voortgang in procent (0-100)")
     p.add_argument("--door", required=True, metavar="NAAM", help="wie de wijziging doet")
     p.add_argument("--opmerking", metavar="TEKST", help="toelichting bij de wijziging")
+    p.add_argument(
+        "--versie",
+        type=int,
+        metavar="N",
+        help="de versie die u zag (afspraken list/history); is die intussen gewijzigd, dan wordt "
+        "niets opgeslagen en volgt een conflictmelding",
+    )
     _ledger_option(p)
     _store_option(p)
     p.set_defaults(func=cmd_update)
@@ -212,7 +219,7 @@ def cmd_update(args: argparse.Namespace) -> int:
         voortgang=args.voortgang,
         door=args.door,
         opmerking=args.opmerking,
-        expected_version=None,
+        expected_version=args.versie,
         ledger=ledger,
     )
     changes = store.history(args.id)

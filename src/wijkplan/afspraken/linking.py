@@ -217,6 +217,19 @@ def _warmte_buurten(w: Warmtegebied, geo: _Geo) -> list[str]:
     return [b for wk in w.wijkcodes for b in geo.buurten_in_wijk(wk)]
 
 
+def area_buurten(ledger: Ledger, code: str, buurten: pd.DataFrame) -> list[str] | None:
+    """The buurtcodes that make up regiegebied or warmtegebied ``code`` (None: no such area).
+
+    A warmtegebied is its listed buurten; one defined only by wijk(en) covers all their buurten.
+    This is the one definition that linking, dossiers and the map share.
+    """
+    if (r := ledger.regiegebied(code)) is not None:
+        return _regie_buurten(r)
+    if (w := ledger.warmtegebied(code)) is not None:
+        return _warmte_buurten(w, _Geo(buurten, None))
+    return None
+
+
 def _areas_containing(ledger: Ledger, geo: _Geo, buurtcode: str) -> _Reach:
     """The regie and warmte areas that contain one buurt."""
     out: _Reach = []

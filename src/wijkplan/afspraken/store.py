@@ -25,9 +25,10 @@ import pandas as pd
 
 from wijkplan.afspraken.model import Afspraak, Ledger
 from wijkplan.errors import ConflictError, ValidationError
+from wijkplan.settings import PROJECT_ROOT
 
 #: Default location of the store, relative to the working directory.
-DEFAULT_STATUS_STORE = Path("data/state/afspraken_status.sqlite")
+DEFAULT_STATUS_STORE = PROJECT_ROOT / "data" / "state" / "afspraken_status.sqlite"
 #: Environment variable that overrides :data:`DEFAULT_STATUS_STORE`.
 STATUS_STORE_ENV = "WIJKPLAN_STATUS_STORE"
 #: How long a writer waits for another writer's lock before giving up (milliseconds).

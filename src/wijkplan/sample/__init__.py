@@ -80,43 +80,34 @@ def write_sample_data(data_dir: Path | str) -> list[SampleResult]:
         frame = generate(buurten, wijken)
         _write_vector(frame, target, name)
         results.append(SampleResult(name, target, "vernieuwd" if existing else "geschreven"))
-    results.append(_write_leefbaarometer(data_dir, buurten))
+    complexen = find_source(data_dir, "complexen")
+    homes = gpd.read_file(complexen).geometry if complexen is not None else None
+    results.append(_write_leefbaarometer(data_dir, buurten, homes))
     return results
 
 
-def _write_leefbaarometer(data_dir: Path, buurten: gpd.GeoDataFrame) -> SampleResult:
+def _write_leefbaarometer(
+    data_dir: Path, buurten: gpd.GeoDataFrame, homes: gpd.GeoSeries | None
+) -> SampleResult:
     """The Leefbaarometer scores CSV and cell GeoPackage, in the published format."""
     from wijkplan.sample.leefbaarometer import CSV_NAME, GPKG_NAME, sample_leefbaarometer
-    from wijkplan.sources.leefbaarometer import find_leefbaarometer
+    from wijkplan.sources.leefbaarometer import file_is_sample, find_leefbaarometer
 
     csv, cells = find_leefbaarometer(data_dir)
-    if csv is not None and not _csv_is_sample(csv):
+    if csv is not None and not file_is_sample(csv):
         return SampleResult(
             "leefbaarometer", csv, "overgeslagen: echt bronbestand, niet overschreven"
         )
     if any(data_dir.glob("leefbaarometer*.tif")):
         tif = sorted(data_dir.glob("leefbaarometer*.tif"))[0]
         return SampleResult("leefbaarometer", tif, "overgeslagen: eigen GeoTIFF aanwezig")
-    scores, grid = sample_leefbaarometer(buurten)
+    scores, grid = sample_leefbaarometer(buurten, homes=homes)
     csv_target = csv or data_dir / CSV_NAME
     cells_target = cells or data_dir / GPKG_NAME
     with atomic_path(csv_target) as tmp:
         scores.to_csv(tmp, index=False, float_format="%.4f", lineterminator="\n")
     _write_vector(grid, cells_target, "grid")
     return SampleResult("leefbaarometer", csv_target, "vernieuwd" if csv else "geschreven")
-
-
-def _csv_is_sample(path: Path) -> bool:
-    """True if every row of a scores CSV carries the sample mark in its ``bron`` column."""
-    import pandas as pd
-
-    try:
-        bron = pd.read_csv(
-            path, usecols=lambda c: c.strip().lower() == "bron", sep=None, engine="python"
-        )
-    except (ValueError, pd.errors.ParserError, UnicodeDecodeError):
-        return False  # unreadable: treat as real, never overwrite
-    return bron.shape[1] == 1 and len(bron) > 0 and bool(bron.iloc[:, 0].map(is_sample).all())
 
 
 def _vector_generators() -> dict[

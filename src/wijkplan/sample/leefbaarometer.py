@@ -192,8 +192,13 @@ def sample_leefbaarometer(
     *,
     regie_buurtcodes: Sequence[str] | None = None,
     years: Sequence[int] = SAMPLE_YEARS,
+    homes: gpd.GeoSeries | None = None,
 ) -> tuple[pd.DataFrame, gpd.GeoDataFrame]:
-    """The sample scores (long frame, CSV columns) and cells (GeoDataFrame) in memory."""
+    """The sample scores (long frame, CSV columns) and cells (GeoDataFrame) in memory.
+
+    ``homes`` (e.g. the sample complexes) are places with homes: their cells are always scored,
+    as in the real Leefbaarometer, which scores every cell with homes.
+    """
     if buurten.crs is None or buurten.crs.to_epsg() != 28992:
         buurten = buurten.to_crs(CRS_RD)
     buurten = buurten.reset_index(drop=True)
@@ -212,6 +217,11 @@ def sample_leefbaarometer(
     keep_rng = rng_for(gm, "leefbaarometer-cellen")
     p_keep = np.clip(0.3 + 0.7 * w, 0, 1) * np.where(ind > 0, 0.35, 1.0)
     keep = keep_rng.random(len(w)) < p_keep
+    if homes is not None and len(homes):
+        hit, _ = shapely.STRtree(homes.to_crs(CRS_RD).to_numpy()).query(
+            grid.boxes, predicate="intersects"
+        )
+        keep[np.unique(hit)] = True
     dist = shapely.distance(
         shapely.points(grid.x + CELL / 2, grid.y + CELL / 2),
         shapely.union_all(regie.geometry.to_numpy()),

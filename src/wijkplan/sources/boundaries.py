@@ -84,6 +84,15 @@ def load_buurten(
     """
     gdf, rd, problems = _read_checked(path, BUURT_COLUMNS, _BUURT_CODES)
     _check_nesting(gdf, problems)
+    gemeenten = sorted(set(gdf["gemeentecode"].dropna().astype(str)))
+    if len(gemeenten) > 1:
+        shown = ", ".join(gemeenten[:5]) + (" …" if len(gemeenten) > 5 else "")
+        problems.add(
+            "gemeentecode",
+            f"het bestand bevat {len(gemeenten)} gemeenten; wijkplan bouwt per gemeente "
+            "(knip het bestand op gemeentecode)",
+            shown,
+        )
     if wijken is not None:
         known = set(wijken["wijkcode"].astype(str))
         for code, wk in zip(gdf["buurtcode"], gdf["wijkcode"], strict=True):

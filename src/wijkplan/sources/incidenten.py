@@ -241,6 +241,8 @@ def _read_police(path: Path) -> pd.DataFrame:
         return pd.read_csv(
             path, sep=sep, dtype="string", keep_default_na=False, encoding="utf-8-sig"
         )
+    except pd.errors.EmptyDataError as exc:
+        raise ValidationError([f"{path}: het CSV-bestand is leeg"]) from exc
     except (pd.errors.ParserError, UnicodeDecodeError) as exc:
         raise ValidationError(
             [f"{path}: geen leesbaar CSV-bestand ({str(exc).splitlines()[0]})"]

@@ -27,11 +27,8 @@ statistics read: float32, one band per score (descriptions = score names), nodat
 
 from __future__ import annotations
 
-import contextlib
 import math
-import os
 import re
-import tempfile
 import warnings
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -40,13 +37,16 @@ from typing import NamedTuple
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyogrio
+import pyogrio.errors
 import rasterio
 from affine import Affine
 from rasterio.crs import CRS
 
 from wijkplan.config import SCORE_COLUMNS
 from wijkplan.errors import SourceNotFoundError, ValidationError
-from wijkplan.settings import CRS_RD
+from wijkplan.outputs.atomic import atomic_path
+from wijkplan.settings import CRS_RD, is_sample
 from wijkplan.sources._io import read_vector
 from wijkplan.sources.validate import Problems, to_rd
 
@@ -138,10 +138,28 @@ def find_leefbaarometer(data_dir: Path | str) -> tuple[Path | None, Path | None]
     for globs in (CSV_GLOBS, GPKG_GLOBS):
         hits = sorted({p for g in globs for p in data_dir.glob(g) if p.is_file()})
         if len(hits) > 1:
+            # a real download next to our generated sample: the real one wins
+            real = [p for p in hits if not file_is_sample(p)]
+            hits = real if len(real) == 1 else hits
+        if len(hits) > 1:
             names = ", ".join(p.name for p in hits)
             raise ValidationError([f"{data_dir}: meer dan één Leefbaarometer-bestand ({names})"])
         found.append(hits[0] if hits else None)
     return found[0], found[1]
+
+
+def file_is_sample(path: Path) -> bool:
+    """True if every row of a scores CSV or cell GeoPackage carries the sample mark in ``bron``."""
+    try:
+        if path.suffix.lower() == ".csv":
+            bron = pd.read_csv(
+                path, usecols=lambda c: c.strip().lower() == "bron", sep=None, engine="python"
+            )
+        else:
+            bron = pd.DataFrame(pyogrio.read_dataframe(path, columns=["bron"], read_geometry=False))
+    except (ValueError, pd.errors.ParserError, UnicodeDecodeError, pyogrio.errors.DataSourceError):
+        return False  # unreadable: treat as real, never overwrite or skip it
+    return bron.shape[1] == 1 and len(bron) > 0 and bool(bron.iloc[:, 0].map(is_sample).all())
 
 
 def _read_csv(path: Path) -> tuple[pd.DataFrame, bool]:
@@ -159,6 +177,8 @@ def _read_csv(path: Path) -> tuple[pd.DataFrame, bool]:
             keep_default_na=False,
             encoding="utf-8-sig",
         )
+    except pd.errors.EmptyDataError as exc:
+        raise ValidationError([f"{path}: het CSV-bestand is leeg"]) from exc
     except (pd.errors.ParserError, UnicodeDecodeError) as exc:
         first = str(exc).strip().splitlines()[0]
         raise ValidationError([f"{path}: geen leesbaar CSV-bestand ({first})"]) from exc
@@ -351,34 +371,25 @@ def _rasterise(
 
 
 def _write_atomic(out: Path, data: np.ndarray, transform: Affine, tags: dict[str, str]) -> None:
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{out.stem}-", suffix=".tif", dir=out.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        profile = {
-            "driver": "GTiff",
-            "dtype": "float32",
-            "count": data.shape[0],
-            "height": data.shape[1],
-            "width": data.shape[2],
-            "crs": CRS_RD,
-            "transform": transform,
-            "nodata": NODATA,
-            "compress": "deflate",
-            "predictor": 3,
-        }
-        if data.shape[1] >= 256 and data.shape[2] >= 256:
-            profile.update(tiled=True, blockxsize=256, blockysize=256)
-        with rasterio.open(tmp, "w", **profile) as dst:
-            dst.write(data)
-            for band, name in enumerate(SCORE_COLUMNS, start=1):
-                dst.set_band_description(band, name)
-            dst.update_tags(**tags)
-        os.replace(tmp, out)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
+    profile = {
+        "driver": "GTiff",
+        "dtype": "float32",
+        "count": data.shape[0],
+        "height": data.shape[1],
+        "width": data.shape[2],
+        "crs": CRS_RD,
+        "transform": transform,
+        "nodata": NODATA,
+        "compress": "deflate",
+        "predictor": 3,
+    }
+    if data.shape[1] >= 256 and data.shape[2] >= 256:
+        profile.update(tiled=True, blockxsize=256, blockysize=256)
+    with atomic_path(out) as tmp, rasterio.open(tmp, "w", **profile) as dst:
+        dst.write(data)
+        for band, name in enumerate(SCORE_COLUMNS, start=1):
+            dst.set_band_description(band, name)
+        dst.update_tags(**tags)
 
 
 def _tags(frame: pd.DataFrame, year: int, source: Path) -> dict[str, str]:
@@ -521,8 +532,13 @@ def raster_tags(path: Path | str) -> dict[str, str]:
 
     The app uses ``bron`` with :func:`wijkplan.settings.is_sample` for its notice.
     """
-    with rasterio.open(path) as src:
-        return dict(src.tags())
+    try:
+        with rasterio.open(path) as src:
+            return dict(src.tags())
+    except rasterio.errors.RasterioIOError as exc:
+        raise ValidationError(
+            [f"{path}: geen leesbaar rasterbestand ({str(exc).splitlines()[0]})"]
+        ) from exc
 
 
 def warn_missing_cells(scores: pd.DataFrame, cells: pd.DataFrame) -> int:
