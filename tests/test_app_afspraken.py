@@ -68,6 +68,8 @@ def test_concurrent_edit_gets_conflict_message(app_env, isolated_status_store):
     assert at.error and "C. Collega" in at.error[0].value
     state = StatusStore(isolated_status_store).current("PA2021-04b", ledger)
     assert (state.status, state.version) == ("lopend", 1)
+    # the form now shows the colleague's change, so a second save does not blindly overwrite it
+    assert at.selectbox(key="status-PA2021-04b").value == "lopend"
 
 
 def test_missing_name_is_refused(app_env):

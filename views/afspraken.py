@@ -9,7 +9,7 @@ from wijkplan.afspraken import (
     filter_afspraken,
     infer_niveau,
 )
-from wijkplan.errors import WijkplanError
+from wijkplan.errors import ConflictError, WijkplanError
 
 ALLE = "(alle)"
 
@@ -55,6 +55,8 @@ def edit_form(data, afspraak_id: str) -> None:
     state = store.current(afspraak_id, ledger)
     if melding := st.session_state.pop("melding", None):
         st.success(melding)
+    if fout := st.session_state.pop("fout", None):
+        st.error(fout)
     st.subheader(f"{a.id}: {a.titel}")
     st.caption(
         f"Thema {a.thema} · trekker {ledger.partij_naam(a.trekker)} · {a.jaar} (periode {a.periode})"
@@ -107,7 +109,14 @@ def edit_form(data, afspraak_id: str) -> None:
                 expected_version=seen.version,
                 ledger=ledger,
             )
-        except WijkplanError as exc:  # includes ConflictError: somebody else saved first
+        except ConflictError as exc:
+            # somebody else saved first: show their change in a fresh form, keep the message
+            st.session_state["fout"] = str(exc)
+            for key in (f"status-{afspraak_id}", f"voortgang-{afspraak_id}"):
+                st.session_state.pop(key, None)
+            st.session_state[seen_key] = store.current(afspraak_id, ledger)
+            st.rerun()
+        except WijkplanError as exc:
             st.error(str(exc))
         else:
             st.session_state["melding"] = (

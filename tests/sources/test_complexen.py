@@ -67,3 +67,23 @@ def test_missing_column(tmp_path, tiny_buurten):
     complexes().drop(columns=["energielabel"]).to_file(path)
     with pytest.raises(ValidationError, match="'energielabel': verplichte kolom ontbreekt"):
         load_complexen(path, buurten=tiny_buurten)
+
+
+def test_all_outside_suggests_the_crs(tmp_path, tiny_buurten):
+    wrong = complexes().set_crs("EPSG:4326", allow_override=True)  # RD numbers labelled as WGS 84
+    path = tmp_path / "complexen.gpkg"
+    wrong.to_file(path)
+    with pytest.raises(ValidationError) as info:
+        load_complexen(path, buurten=tiny_buurten)
+    assert len(info.value.problems) == 1
+    assert "zijn het RD-coördinaten" in info.value.problems[0]
+
+
+def test_every_complex_outside_gives_one_line_with_a_hint(tmp_path, tiny_buurten):
+    moved = complexes().set_crs("EPSG:3857", allow_override=True)  # a plausible but wrong label
+    path = tmp_path / "complexen.gpkg"
+    moved.to_file(path)
+    with pytest.raises(ValidationError) as info:
+        load_complexen(path, buurten=tiny_buurten)
+    assert len(info.value.problems) == 1
+    assert "geen enkel complex ligt binnen de buurten" in info.value.problems[0]

@@ -25,6 +25,8 @@ COMPLEX_COLUMNS = (
     "energielabel",
     "woningtype",
 )
+#: Problems of one kind listed one by one; beyond this they are counted.
+MAX_LISTED = 10
 ENERGY_LABELS = ("A++++", "A+++", "A++", "A+", "A", "B", "C", "D", "E", "F", "G")
 
 
@@ -97,6 +99,18 @@ def _join_buurt(
     joined = joined.sort_values("buurtcode").drop_duplicates("_row").sort_values("_row")
     rd = rd.drop(columns=[c for c in ("buurtcode",) if c in rd.columns])
     rd["buurtcode"] = joined["buurtcode"].to_numpy()
-    for cid in rd.loc[rd["buurtcode"].isna(), "complex_id"]:
-        problems.add("geometry", "complex ligt buiten alle buurten", cid)
+    outside = rd.loc[rd["buurtcode"].isna(), "complex_id"].astype(str).tolist()
+    if outside and len(outside) == len(rd):
+        problems.add(
+            "geometry",
+            f"geen enkel complex ligt binnen de buurten ({len(rd)} complexen); klopt het "
+            "coördinatenstelsel (CRS) van het bestand, en is het de goede gemeente?",
+        )
+    else:
+        for cid in outside[:MAX_LISTED]:
+            problems.add("geometry", "complex ligt buiten alle buurten", cid)
+        if len(outside) > MAX_LISTED:
+            problems.add(
+                "geometry", f"en nog {len(outside) - MAX_LISTED} complexen buiten alle buurten"
+            )
     return rd

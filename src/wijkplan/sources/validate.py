@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
 
@@ -57,7 +58,24 @@ def to_rd(gdf: gpd.GeoDataFrame, problems: Problems) -> gpd.GeoDataFrame | None:
         return None
     if gdf.crs.to_epsg() == 28992:
         return gdf
-    return gdf.to_crs(CRS_RD)
+    if gdf.crs.is_geographic:
+        minx, miny, maxx, maxy = gdf.total_bounds
+        if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
+            problems.add(
+                None,
+                f"coördinaten passen niet bij het opgegeven CRS {gdf.crs.to_string()} "
+                f"(x {minx:.0f}..{maxx:.0f}, y {miny:.0f}..{maxy:.0f}); zijn het RD-coördinaten (EPSG:28992)?",
+            )
+            return None
+    rd = gdf.to_crs(CRS_RD)
+    coords = shapely.get_coordinates(rd.geometry.to_numpy())
+    if len(coords) and not np.isfinite(coords).all():
+        problems.add(
+            None,
+            f"coördinaten vallen buiten het bereik van {gdf.crs.to_string()} bij omrekenen naar EPSG:28992",
+        )
+        return None
+    return rd
 
 
 def check_codes(
