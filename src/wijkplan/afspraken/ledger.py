@@ -12,7 +12,7 @@ import datetime as dt
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -515,16 +515,28 @@ class _Validator:
         seen.add(value)
         return value
 
+    def _records(
+        self,
+        data: Mapping[str, Any],
+        section: str,
+        id_key: str,
+        label: str,
+        required: Any,
+        optional: Any,
+    ) -> Iterator[tuple[Mapping[str, Any], _Ctx, str]]:
+        """Each record of a section with its context (for messages) and its checked id."""
+        seen: set[str] = set()
+        for i, item, line in self.section(data, section):
+            raw = item.get(id_key)
+            ctx = _Ctx(f"{label} {raw}" if isinstance(raw, str) else f"{label} #{i + 1}", line)
+            self._fields(item, ctx, required, optional)
+            yield item, ctx, self.record_id(item, id_key, ctx, seen)
+
     def regiegebieden(self, data: Mapping[str, Any]) -> list[Regiegebied]:
         out = []
-        seen: set[str] = set()
-        for i, item, line in self.section(data, "regiegebieden"):
-            rid = item.get("regie_id")
-            ctx = _Ctx(
-                f"regiegebied {rid}" if isinstance(rid, str) else f"regiegebied #{i + 1}", line
-            )
-            self._fields(item, ctx, _REGIE_REQUIRED, _REGIE_OPTIONAL)
-            rid = self.record_id(item, "regie_id", ctx, seen)
+        for item, ctx, rid in self._records(
+            data, "regiegebieden", "regie_id", "regiegebied", _REGIE_REQUIRED, _REGIE_OPTIONAL
+        ):
             buurtcodes = self.string_list(item, "buurtcodes", ctx)
             if "buurtcodes" in item and not buurtcodes:
                 self.add(ctx, "buurtcodes", "een regiegebied heeft minstens één buurt")
@@ -547,14 +559,9 @@ class _Validator:
 
     def warmtegebieden(self, data: Mapping[str, Any]) -> list[Warmtegebied]:
         out = []
-        seen: set[str] = set()
-        for i, item, line in self.section(data, "warmtegebieden"):
-            gid = item.get("gebied_id")
-            ctx = _Ctx(
-                f"warmtegebied {gid}" if isinstance(gid, str) else f"warmtegebied #{i + 1}", line
-            )
-            self._fields(item, ctx, _WARMTE_REQUIRED, _WARMTE_OPTIONAL)
-            gid = self.record_id(item, "gebied_id", ctx, seen)
+        for item, ctx, gid in self._records(
+            data, "warmtegebieden", "gebied_id", "warmtegebied", _WARMTE_REQUIRED, _WARMTE_OPTIONAL
+        ):
             buurtcodes = self.string_list(item, "buurtcodes", ctx)
             wijkcodes = self.string_list(item, "wijkcodes", ctx)
             if "buurtcodes" in item and "wijkcodes" in item and not buurtcodes and not wijkcodes:
