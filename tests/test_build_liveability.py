@@ -152,6 +152,12 @@ def test_theme_choropleth_and_ranking_page(app_env):
     assert "Leefbaarheid: klasse (Leefbaarometer)" in themes and "Prioriteit leefbaarheid" in themes
     at.selectbox(key="thema").select("Prioriteit leefbaarheid").run()
     assert not at.exception
+    assert at.query_params["thema"] in ("Prioriteit leefbaarheid", ["Prioriteit leefbaarheid"])
+    # the theme is part of the shareable link
+    linked = AppTest.from_file(str(REPO / "views" / "kaart.py"), default_timeout=60)
+    linked.query_params["thema"] = "Leefbaarheid: klasse (Leefbaarometer)"
+    linked.run()
+    assert linked.selectbox(key="thema").value == "Leefbaarheid: klasse (Leefbaarometer)"
     at = AppTest.from_file(str(REPO / "views" / "leefbaarheid.py"), default_timeout=60).run()
     assert not at.exception
     ranking = at.dataframe[0].value

@@ -28,7 +28,18 @@ def main() -> None:
 
     col_map, col_dossier = st.columns([3, 2], gap="medium")
     with col_map:
-        theme = st.selectbox("Thema op de kaart", ui.available_themes(data), key="thema")
+        themes = ui.available_themes(data)
+        wanted = st.query_params.get("thema")
+        theme = st.selectbox(
+            "Thema op de kaart",
+            themes,
+            index=themes.index(wanted) if wanted in themes else 0,
+            key="thema",
+        )
+        if theme == ui.GEEN_THEMA:
+            st.query_params.pop("thema", None)
+        else:
+            st.query_params["thema"] = theme  # part of the shareable link
         buurt_style, legend, complex_colours = ui.theme_styles(data, theme)
         m = base_map(
             data.buurten,

@@ -147,6 +147,11 @@ def buurten_of(data: DossierLayers, code: str | None) -> list[str]:
     return []
 
 
+def _n(count: int, one: str, many: str) -> str:
+    """ "1 complex", "3 complexen"."""
+    return f"{count} {one if count == 1 else many}"
+
+
 def render_dossier(d: dict[str, Any]) -> None:
     """The dossier panel (Dutch), from the same dict the CLI prints."""
     st.subheader(f"{d['naam']}")
@@ -163,7 +168,9 @@ def render_dossier(d: dict[str, Any]) -> None:
     elif d["niveau"] == "wijk":
         st.caption(f"Wijk {d['code']} · {len(d['buurten'])} buurten · indeling {d['jaar']}")
     else:
-        st.caption(f"{d['niveau'].capitalize()} {d['code']} · {len(d['buurten'])} buurten")
+        st.caption(
+            f"{d['niveau'].capitalize()} {d['code']} · {_n(len(d['buurten']), 'buurt', 'buurten')}"
+        )
         if d.get("regisseur"):
             st.markdown(f"**Regisseur:** {d['regisseur']}")
         if d.get("periode"):
@@ -200,7 +207,8 @@ def render_dossier(d: dict[str, Any]) -> None:
     else:
         mark = " — voorbeelddata" if c.get("voorbeelddata") else ""
         st.markdown(
-            f"**Complexen corporaties{mark}:** {c['aantal']} complexen, {c['woningen']} woningen"
+            f"**Complexen corporaties{mark}:** {_n(c['aantal'], 'complex', 'complexen')}, "
+            f"{_n(c['woningen'], 'woning', 'woningen')}"
         )
         if c["lijst"]:
             table = pd.DataFrame(c["lijst"])[
