@@ -50,9 +50,6 @@ from wijkplan.sources.leefbaarometer import (
     warn_missing_cells,
 )
 
-#: Zone sets summarised together (one raster read per year).
-ZONE_SETS = ("buurt", "wijk", "complex", "regiegebied")
-
 
 @dataclass
 class LiveabilityResult:

@@ -23,6 +23,7 @@ from wijkplan.afspraken import (
     load_ledger,
 )
 from wijkplan.analysis.privacy import display_count
+from wijkplan.config import load_config
 from wijkplan.errors import ValidationError
 from wijkplan.settings import BUURTCODE_RE, WIJKCODE_RE, is_sample
 from wijkplan.sources.complexen import COMPLEX_COLUMNS
@@ -220,31 +221,13 @@ def _liveability(data: DossierLayers, niveau: str, code: str) -> dict[str, Any]:
     }.get(niveau)
     if table_key and table_key[0] in live:
         table = live[table_key[0]]
-        categories = [
-            c for c in table.columns if c not in NON_CATEGORY and not c.startswith("per_")
-        ]
+        categories = [c for c in load_config().categories if c in table.columns]
         out["incidenten"] = {
             "categorieen": categories,
             "rijen": _incident_rows(table, table_key[1], code, categories),
             "drempel": data.report.drempel,
         }
     return out
-
-
-NON_CATEGORY = {
-    "buurtcode",
-    "wijkcode",
-    "regie_id",
-    "gemeentecode",
-    "periode",
-    "totaal",
-    "jaar",
-    "n_jaren",
-    "inwoners",
-    "inwoners_bekend",
-    "inwoners_jaar",
-    "oppervlakte_km2",
-}
 
 
 def _containing_areas(data: DossierLayers, buurtcode: str) -> dict[str, list[dict[str, str]]]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import itertools
 import os
-import shutil
 import socket
 from collections.abc import Mapping, Sequence
 from importlib import resources
@@ -48,11 +47,6 @@ def install_leaflet(static_dir: Path | str) -> Path:
     for image in (source / "images").iterdir():
         (target / "images" / image.name).write_bytes(image.read_bytes())
     return target
-
-
-def remove_leaflet(static_dir: Path | str) -> None:
-    """Remove the copied assets (used by tests)."""
-    shutil.rmtree(Path(static_dir) / LEAFLET_SUBDIR, ignore_errors=True)
 
 
 def basemap_mode(setting: str | None = None) -> str:
