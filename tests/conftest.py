@@ -8,7 +8,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import pytest
-from shapely.geometry import Polygon, box
+from shapely.geometry import Point, Polygon, box
 
 REPO = Path(__file__).resolve().parents[1]
 BUNDLED = REPO / "data" / "geo"
@@ -107,3 +107,51 @@ def isolated_status_store(
     path = tmp_path_factory.mktemp("state") / "afspraken_status.sqlite"
     monkeypatch.setenv("WIJKPLAN_STATUS_STORE", str(path))
     return path
+
+
+# ---- the boundaries of the tiny ledger in tests/afspraken/conftest.py (GM0484, 100 m squares)
+
+
+@pytest.fixture
+def buurten() -> gpd.GeoDataFrame:
+    """2 x 2 squares of 100 m: wijk WK048401 on top, WK048402 below, EPSG:28992."""
+    cells = [
+        ("BU04840101", "Noord-West", "WK048401", box(0, 100, 100, 200)),
+        ("BU04840102", "Noord-Oost", "WK048401", box(100, 100, 200, 200)),
+        ("BU04840201", "Zuid-West", "WK048402", box(0, 0, 100, 100)),
+        ("BU04840202", "Zuid-Oost", "WK048402", box(100, 0, 200, 100)),
+    ]
+    return gpd.GeoDataFrame(
+        {
+            "buurtcode": [c[0] for c in cells],
+            "buurtnaam": [c[1] for c in cells],
+            "wijkcode": [c[2] for c in cells],
+            "gemeentecode": ["GM0484"] * 4,
+            "jaar": [2024] * 4,
+        },
+        geometry=[c[3] for c in cells],
+        crs="EPSG:28992",
+    )
+
+
+@pytest.fixture
+def wijken() -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame(
+        {
+            "wijkcode": ["WK048401", "WK048402"],
+            "wijknaam": ["Noord", "Zuid"],
+            "gemeentecode": ["GM0484"] * 2,
+            "jaar": [2024] * 2,
+        },
+        geometry=[box(0, 100, 200, 200), box(0, 0, 200, 100)],
+        crs="EPSG:28992",
+    )
+
+
+@pytest.fixture
+def complexen() -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame(
+        {"complex_id": ["C1", "C2"], "buurtcode": ["BU04840202", "BU04840101"]},
+        geometry=[Point(150, 50), Point(50, 150)],
+        crs="EPSG:28992",
+    )

@@ -3,11 +3,10 @@
 import streamlit as st
 
 from wijkplan import ui
-from wijkplan.afspraken import (
+from wijkplan.afspraken.linking import (
     afspraken_overview,
     applicable_afspraken,
     filter_afspraken,
-    infer_niveau,
 )
 from wijkplan.errors import ConflictError, WijkplanError
 
@@ -31,17 +30,9 @@ def filters(data) -> dict[str, str | None]:
 
 
 def overview(data, chosen: dict[str, str | None]):
-    ledger, store = data.ledger, data.store
+    ledger, store = data.ledger, ui.status_store()
     if chosen["gebied"]:
-        code = chosen["gebied"]
-        frame = applicable_afspraken(
-            ledger,
-            niveau=infer_niveau(ledger, code, complexen=data.complexen),
-            code=code,
-            buurten=data.buurten,
-            complexen=data.complexen,
-            store=store,
-        )
+        frame = applicable_afspraken(ledger, data.areas, chosen["gebied"], store=store)
     else:
         frame = afspraken_overview(ledger, store=store)
     return filter_afspraken(
@@ -50,7 +41,7 @@ def overview(data, chosen: dict[str, str | None]):
 
 
 def edit_form(data, afspraak_id: str) -> None:
-    ledger, store = data.ledger, data.store
+    ledger, store = data.ledger, ui.status_store()
     a = ledger.afspraak(afspraak_id)
     state = store.current(afspraak_id, ledger)
     if melding := st.session_state.pop("melding", None):

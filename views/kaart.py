@@ -83,7 +83,7 @@ def main() -> None:
             )
             return
         try:
-            dossier = build_dossier(code, data)
+            dossier = build_dossier(code, data, store=ui.status_store())
         except WijkplanError as exc:
             st.error(str(exc))
             return

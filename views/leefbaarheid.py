@@ -9,8 +9,8 @@ from wijkplan.config import load_config
 
 
 def ranking(data) -> pd.DataFrame:
-    lb = data.live["leefbaarheid"]
-    t = data.report.drempel
+    lb = data.tables["leefbaarheid"]
+    t = data.report.threshold
     table = lb.sort_values(["rang", "buurtnaam"], na_position="last")
     return pd.DataFrame(
         {
@@ -40,7 +40,7 @@ def ranking(data) -> pd.DataFrame:
 def main() -> None:
     data = ui.load_layers()
     st.title("Leefbaarheid")
-    if "leefbaarheid" not in data.live or "prioriteit" not in data.live["leefbaarheid"]:
+    if "leefbaarheid" not in data.tables or "prioriteit" not in data.tables["leefbaarheid"]:
         st.info(
             "Deze build heeft geen Leefbaarometer-gegevens; voeg ze toe aan de bronmap en bouw opnieuw."
         )
@@ -49,22 +49,22 @@ def main() -> None:
     st.markdown(
         "**Prioriteit per buurt**: een doorzichtige samengestelde maat uit de Leefbaarometer en de incidenten."
     )
-    if report.prioriteit_formule:
-        st.code(report.prioriteit_formule, language=None, wrap_lines=True)
+    if report.priority_formula:
+        st.code(report.priority_formula, language=None, wrap_lines=True)
     table = ranking(data)
     st.dataframe(table, hide_index=True, width="stretch")
-    st.caption(SUPPRESSED_NOTE.format(t=data.report.drempel))
+    st.caption(SUPPRESSED_NOTE.format(t=data.report.threshold))
     st.caption(
         "‘betrouwbaar’: minstens zoveel gescoorde cellen als ingesteld (min_cellen); een buurt met "
         "weinig woningen heeft weinig cellen en dus een onzekere score."
     )
-    regie = data.live.get("incidenten_regie")
+    regie = data.tables.get("incidenten_regie")
     if regie is not None and len(regie):
         st.subheader("Regiegebieden: incidenten per jaar")
         cats = [c for c in regie.columns if c in load_config().categories]
         shown = regie[["regie_id", "periode", *cats, "totaal"]].copy()
         for c in [*cats, "totaal"]:
-            shown[c] = ui.shown_counts(shown[c], data.report.drempel)
+            shown[c] = ui.shown_counts(shown[c], data.report.threshold)
         st.dataframe(shown, hide_index=True, width="stretch")
 
 

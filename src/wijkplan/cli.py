@@ -8,7 +8,6 @@ and keeps its traceback.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -36,13 +35,12 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_dossier(args: argparse.Namespace) -> int:
-    from wijkplan.afspraken import StatusStore
-    from wijkplan.dossier import DossierLayers, build_dossier, format_dossier
+    from wijkplan.afspraken.store import StatusStore
+    from wijkplan.dossier import build_dossier, format_dossier
+    from wijkplan.read import BuiltLayers
 
-    d = build_dossier(args.code, DossierLayers(args.layers, store=StatusStore(args.store)))
-    print(
-        json.dumps(d, ensure_ascii=False, indent=2, default=str) if args.json else format_dossier(d)
-    )
+    d = build_dossier(args.code, BuiltLayers(args.layers), store=StatusStore(args.store))
+    print(d.to_json() if args.json else format_dossier(d))
     return 0
 
 
@@ -80,8 +78,12 @@ def make_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=cmd_build)
 
-    p = sub.add_parser("dossier", help="dossier van een buurt of wijk")
-    p.add_argument("code", help="buurtcode (BU…) of wijkcode (WK…)")
+    p = sub.add_parser("dossier", help="dossier van een gebied: buurt, wijk, gemeente, regie, warmte, complex")
+    p.add_argument(
+        "code",
+        help="buurtcode (BU…), wijkcode (WK…), gemeentecode (GM…), id van een regiegebied, "
+        "warmtegebied of complex",
+    )
     p.add_argument("--json", action="store_true", help="uitvoer als JSON")
     p.add_argument(
         "--layers",

@@ -9,18 +9,28 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
 
 import altair as alt
 import pandas as pd
 import streamlit as st
 
-from wijkplan import layers as layerio
-from wijkplan.afspraken import StatusStore, area_buurten, default_store_path
-from wijkplan.build import BuildReport
-from wijkplan.dossier import DossierLayers, fmt
+from wijkplan import catalogue
+from wijkplan.afspraken.store import StatusStore, default_store_path
+from wijkplan.analysis.privacy import SUPPRESSED_NOTE, display_count
+from wijkplan.config import load_config
+from wijkplan.dossier.model import AfspraakRow, Afspraken, Dossier, Liveability
+from wijkplan.dossier.text import figure_text
 from wijkplan.errors import WijkplanError
-from wijkplan.mapping import basemap_mode, install_leaflet
+from wijkplan.mapping import (
+    CLASS_COLOURS,
+    basemap_mode,
+    class_styles,
+    install_leaflet,
+    quantile_styles,
+)
+from wijkplan.numbers import number, percent
+from wijkplan.read import BuiltLayers, read_report
+from wijkplan.report import SAMPLE, BuildReport
 from wijkplan.settings import DEFAULT_LAYERS, PROJECT_ROOT
 
 SAMPLE_NOTICE = (
@@ -49,20 +59,25 @@ def _mtime(path: Path) -> float:
 
 
 @st.cache_data(show_spinner="Lagen laden…")
-def _load(path: str, mtime: float, store_path: str) -> DossierLayers:
-    return DossierLayers(path, store=StatusStore(store_path))
+def _load(path: str, mtime: float) -> BuiltLayers:
+    return BuiltLayers(path)
 
 
 @st.cache_data
 def _report(path: str, mtime: float) -> BuildReport:
-    return layerio.read_report(path)
+    return read_report(path)
 
 
-def load_layers() -> DossierLayers:
+def status_store() -> StatusStore:
+    """The live status store of the agreements (``WIJKPLAN_STATUS_STORE`` or the default)."""
+    return StatusStore(default_store_path())
+
+
+def load_layers() -> BuiltLayers:
     """The layers of the built GeoPackage (cached); stops the page with one line if absent."""
     path = layers_path()
     try:
-        return _load(str(path), _mtime(path), str(default_store_path()))
+        return _load(str(path), _mtime(path))
     except WijkplanError as exc:
         st.error(str(exc))
         st.stop()
@@ -102,14 +117,10 @@ def sidebar(report: BuildReport | None) -> None:
             st.error(f"Nog geen lagen gebouwd ({layers_path()}). Draai `wijkplan build`.")
             return
         if report.uses_sample_data:
-            sample = [
-                SAMPLE_NAMES.get(s.naam, s.naam)
-                for s in report.bronnen
-                if s.soort == "voorbeelddata"
-            ]
+            sample = [SAMPLE_NAMES.get(s.name, s.name) for s in report.sources if s.kind == SAMPLE]
             st.warning(SAMPLE_NOTICE.format(bronnen=", ".join(sample)), icon="⚠️")
         st.caption(
-            f"Gemeente {report.gemeentecode} · lagen gebouwd {report.gebouwd_op[:16].replace('T', ' ')} UTC"
+            f"Gemeente {report.gemeentecode} · lagen gebouwd {report.built_at[:16].replace('T', ' ')} UTC"
         )
         if basemap() == "geen":
             st.caption(
@@ -117,171 +128,139 @@ def sidebar(report: BuildReport | None) -> None:
             )
 
 
-def area_options(data: DossierLayers) -> dict[str, str]:
+def area_options(data: BuiltLayers) -> dict[str, str]:
     """Search options: label → code, for buurten, wijken, regie areas and heat areas."""
-    options = {
-        f"{n} ({c})": c
-        for c, n in zip(data.buurten["buurtcode"], data.buurten["buurtnaam"], strict=True)
-    }
-    options |= {
-        f"Wijk {n} ({c})": c
-        for c, n in zip(data.wijken["wijkcode"], data.wijken["wijknaam"], strict=True)
-    }
-    if data.ledger is not None:
-        options |= {f"Regiegebied {r.naam}": r.regie_id for r in data.ledger.regiegebieden}
-        options |= {f"Warmtegebied {w.naam}": w.gebied_id for w in data.ledger.warmtegebieden}
-    return dict(sorted(options.items()))
+    return data.areas.search_options()
 
 
-def buurten_of(data: DossierLayers, code: str | None) -> list[str]:
+def buurten_of(data: BuiltLayers, code: str | None) -> list[str]:
     """The buurtcodes that make up an area, for highlighting it on the map."""
-    if not code:
-        return []
-    b = data.buurten
-    if code in set(b["buurtcode"]):
-        return [code]
-    if code in set(b["wijkcode"]):
-        return list(b.loc[b["wijkcode"] == code, "buurtcode"])
-    if data.ledger is not None:
-        return area_buurten(data.ledger, code, data.buurten) or []
-    return []
+    return list(data.areas.buurten_of(code)) if code else []
 
 
 def _n(count: int, one: str, many: str) -> str:
-    """ "1 complex", "3 complexen"."""
-    return f"{count} {one if count == 1 else many}"
+    """ "1 complex", "3 complexen" (Dutch thousands separator)."""
+    return f"{number(count)} {one if count == 1 else many}"
 
 
-def render_dossier(d: dict[str, Any]) -> None:
-    """The dossier panel (Dutch), from the same dict the CLI prints."""
-    st.subheader(f"{d['naam']}")
-    if d["niveau"] == "buurt":
+def render_dossier(d: Dossier) -> None:
+    """The dossier panel (Dutch), from the same object the CLI prints."""
+    st.subheader(d.naam)
+    if d.niveau in ("buurt", "complex"):
+        assert d.wijk is not None
+        what = "Buurt" if d.niveau == "buurt" else "Complex"
         st.caption(
-            f"Buurt {d['code']} · wijk {d['wijk']['naam']} ({d['wijk']['code']}) · indeling {d['jaar']}"
+            f"{what} {d.code} · wijk {d.wijk.naam} ({d.wijk.code})"
+            + (f" · indeling {d.jaar}" if d.jaar else "")
         )
-        links = [("Regiegebied", a) for a in d.get("regiegebieden", [])]
-        links += [("Warmtegebied", a) for a in d.get("warmtegebieden", [])]
+        links = [("Regiegebied", a) for a in d.regiegebieden or []]
+        links += [("Warmtegebied", a) for a in d.warmtegebieden or []]
+        if d.niveau == "complex":
+            links = [("Buurt", b) for b in d.buurten or []] + links
         if links:
-            st.markdown(
-                " · ".join(f"{kind} [{a['naam']}](?gebied={a['code']})" for kind, a in links)
-            )
-    elif d["niveau"] == "wijk":
-        st.caption(f"Wijk {d['code']} · {len(d['buurten'])} buurten · indeling {d['jaar']}")
+            st.markdown(" · ".join(f"{kind} [{a.naam}](?gebied={a.code})" for kind, a in links))
     else:
+        buurten = d.buurten or []
         st.caption(
-            f"{d['niveau'].capitalize()} {d['code']} · {_n(len(d['buurten']), 'buurt', 'buurten')}"
+            f"{d.niveau.capitalize()} {d.code} · {_n(len(buurten), 'buurt', 'buurten')}"
+            + (f" · indeling {d.jaar}" if d.jaar else "")
         )
-        if d.get("regisseur"):
-            st.markdown(f"**Regisseur:** {d['regisseur']}")
-        if d.get("periode"):
-            st.markdown(f"**Periode:** {d['periode']} · **status:** {d['status']}")
-        if d.get("partners"):
-            st.markdown("**Partners:** " + ", ".join(d["partners"]))
-        if d.get("toelichting"):
-            st.caption(d["toelichting"])
-        st.markdown(
-            "**Buurten:** " + ", ".join(f"[{b['naam']}](?gebied={b['code']})" for b in d["buurten"])
-        )
-    st.markdown(f"**Oppervlakte:** {d['oppervlakte_ha']:,} ha".replace(",", "."))
-    figures = d["kerncijfers"] or d.get("kerncijfers_wijk", {})
+        if d.regisseur:
+            st.markdown(f"**Regisseur:** {d.regisseur}")
+        if d.periode:
+            st.markdown(f"**Periode:** {d.periode} · **status:** {d.status}")
+        if d.strategie:
+            st.markdown(f"**Strategie:** {d.strategie}")
+        if d.partners:
+            st.markdown("**Partners:** " + ", ".join(d.partners))
+        if d.toelichting:
+            st.caption(d.toelichting)
+        if d.niveau != "gemeente":
+            st.markdown(
+                "**Buurten:** " + ", ".join(f"[{b.naam}](?gebied={b.code})" for b in buurten)
+            )
+    if d.oppervlakte_ha is not None:
+        st.markdown(f"**Oppervlakte:** {number(d.oppervlakte_ha, 1)} ha")
+    figures = d.kerncijfers or d.kerncijfers_wijk or []
     if figures:
-        label = "Kerncijfers" if d["kerncijfers"] else f"Kerncijfers van wijk {d['wijk']['naam']}"
-        # (regie and heat areas have no figures of their own yet)
-        st.markdown(f"**{label}** (CBS {d['jaar']})")
+        label = "Kerncijfers" if d.kerncijfers else f"Kerncijfers van wijk {d.wijk.naam if d.wijk else ''}"
+        st.markdown(f"**{label}** (CBS{f' {d.jaar}' if d.jaar else ''})")
         st.table(
-            pd.DataFrame(
-                {
-                    "waarde": [
-                        ("onbekend" if v is None else f"{v:,}".replace(",", "."))
-                        for v in figures.values()
-                    ]
-                },
-                index=list(figures),
-            )
+            pd.DataFrame({"waarde": [figure_text(f) for f in figures]}, index=[f.label for f in figures])
         )
-        if not d["kerncijfers"]:
-            st.caption(d.get("kerncijfers_toelichting", ""))
-    c = d["complexen"]
-    if not c["beschikbaar"]:
+        if d.kerncijfers_toelichting:
+            st.caption(d.kerncijfers_toelichting)
+    c = d.complexen
+    if not c.beschikbaar:
         st.info("Geen complexenbestand in deze build.")
-    else:
-        mark = " — voorbeelddata" if c.get("voorbeelddata") else ""
+    elif d.niveau != "complex" or c.lijst:
+        mark = " — voorbeelddata" if c.voorbeelddata else ""
         st.markdown(
-            f"**Complexen corporaties{mark}:** {_n(c['aantal'], 'complex', 'complexen')}, "
-            f"{_n(c['woningen'], 'woning', 'woningen')}"
+            f"**Complexen corporaties{mark}:** {_n(c.aantal, 'complex', 'complexen')}, "
+            f"{_n(c.woningen, 'woning', 'woningen')}"
         )
-        if c["lijst"]:
-            table = pd.DataFrame(c["lijst"])[
-                [
-                    "complex_id",
-                    "naam",
-                    "corporatie",
-                    "aantal_woningen",
-                    "bouwjaar",
-                    "energielabel",
-                    "woningtype",
-                ]
-            ]
+        if c.lijst:
+            table = pd.DataFrame([vars(r) for r in c.lijst]).drop(columns="buurtcode")
             st.dataframe(table, hide_index=True, width="stretch")
-    render_liveability(d.get("leefbaarheid", {}))
-    render_afspraken(d["afspraken"])
+    render_liveability(d.leefbaarheid)
+    render_afspraken(d.afspraken)
 
 
-def render_liveability(lv: dict[str, Any]) -> None:
+def render_liveability(lv: Liveability) -> None:
     """Scores per dimension against the municipal and national reference; incidents per year."""
-    from wijkplan.analysis.privacy import SUPPRESSED_NOTE
-    from wijkplan.dossier import DIMENSIONS, SCORE_LABELS
-
-    if not lv.get("beschikbaar"):
+    if not lv.beschikbaar:
         return
-    mark = " — voorbeelddata" if lv.get("voorbeelddata") else ""
-    if "geen_score" in lv:
-        st.markdown(f"**Leefbaarheid{mark}:** {lv['geen_score']}")
-    if "scores" in lv:
-        s = lv["scores"]
+    mark = " — voorbeelddata" if lv.voorbeelddata else ""
+    if lv.geen_score:
+        st.markdown(f"**Leefbaarheid{mark}:** {lv.geen_score}")
+    if lv.scores is not None:
+        s = lv.scores
         st.markdown(
-            f"**Leefbaarheid {lv['jaar']}{mark}:** {lv['klasse']} · afwijking {fmt(s.get('afw'), '+.3f')} · "
-            f"{fmt(lv['aandeel_zwak'], '.0%')} van het gescoorde oppervlak zwak of lager".replace(
-                ".", ","
-            )
+            f"**Leefbaarheid {lv.jaar}{mark}:** {lv.klasse} · afwijking "
+            f"{number(s.get('afw'), 3, sign=True)} · {percent(lv.aandeel_zwak)} van het gescoorde "
+            "oppervlak zwak of lager"
         )
-        st.caption(CLASS_NOTE)
-        refs = lv.get("referentie", {})
+        st.caption(CLASS_NOTE + (f" Bron: {lv.bron}." if lv.bron else ""))
+        refs = lv.referentie
+        dims = catalogue.DIMENSIONS
         chart = pd.DataFrame(
             {
-                "dimensie": [SCORE_LABELS[k] for k in DIMENSIONS] * 3,
+                "dimensie": [catalogue.SCORE_LABELS[k] for k in dims] * 3,
                 "gebied": ["dit gebied"] * 5 + ["gemeente"] * 5 + ["Nederland"] * 5,
-                "score": [s.get(k) for k in DIMENSIONS]
-                + [refs.get(k, {}).get("gemeente") for k in DIMENSIONS]
-                + [refs.get(k, {}).get("nederland") for k in DIMENSIONS],
+                "score": [s.get(k) for k in dims]
+                + [refs[k].gemeente if k in refs else None for k in dims]
+                + [refs[k].nederland if k in refs else None for k in dims],
             }
         )
         st.altair_chart(_dimension_chart(chart), width="stretch")
+        coverage = (
+            f"Dekking: {percent(lv.dekking)} van het gebied valt op gescoorde cellen"
+            if lv.dekking is not None
+            else f"{number(lv.cellen, 1)} gescoorde cellen"
+        )
         st.caption(
             "Scores als afwijking van het landelijk gemiddelde (Nederland = 0). "
-            f"Dekking: {fmt(lv['dekking'], '.0%')} van het gebied valt op gescoorde cellen"
-            + ("" if lv.get("betrouwbaar") else " — te weinig cellen voor een betrouwbaar oordeel")
+            + coverage
+            + ("" if lv.betrouwbaar else " — te weinig cellen voor een betrouwbaar oordeel")
             + "."
         )
-        if len(lv.get("trend", [])) > 1:
-            st.altair_chart(_trend_chart(pd.DataFrame(lv["trend"])), width="stretch")
-    if "prioriteit" in lv and lv["prioriteit"]["waarde"] is not None:
-        p = lv["prioriteit"]
+        if len(lv.trend) > 1:
+            st.altair_chart(_trend_chart(pd.DataFrame([vars(t) for t in lv.trend])), width="stretch")
+    if lv.prioriteit is not None and lv.prioriteit.waarde is not None:
+        p = lv.prioriteit
         st.markdown(
-            f"**Prioriteit leefbaarheid:** {p['waarde']:.1f} (rang {p['rang']} van {p['van']})".replace(
-                ".", ","
-            )
+            f"**Prioriteit leefbaarheid:** {number(p.waarde, 1)} (rang {p.rang} van {p.van})"
         )
-    if "incidenten" in lv and lv["incidenten"]["rijen"]:
-        inc = lv["incidenten"]
-        t = inc["drempel"]
+    if lv.incidenten is not None and lv.incidenten.rijen:
+        inc = lv.incidenten
+        t = inc.drempel
         table = pd.DataFrame(
             [
                 {
-                    "periode": r["periode"],
-                    **{c: _shown_count(r[c], t) for c in [*inc["categorieen"], "totaal"]},
+                    "periode": r.periode,
+                    **{c: display_count(r.aantallen[c], threshold=t) for c in [*inc.categorieen, "totaal"]},
                 }
-                for r in inc["rijen"]
+                for r in inc.rijen
             ]
         )
         st.markdown(f"**Incidenten per jaar{mark}**")
@@ -323,15 +302,9 @@ def _trend_chart(trend: pd.DataFrame) -> alt.Chart:
     )
 
 
-def _shown_count(value: int | None, threshold: int) -> str:
-    from wijkplan.analysis.privacy import display_count
-
-    return display_count(pd.NA if value is None else value, threshold=threshold)
-
-
 def shown_counts(values: pd.Series, threshold: int) -> list[str]:
     """A column of published counts for display: suppressed ones as "<5", never 0."""
-    return [_shown_count(None if pd.isna(v) else int(v), threshold) for v in values]
+    return [display_count(None if pd.isna(v) else int(v), threshold=threshold) for v in values]
 
 
 STATUS_ICONS = {
@@ -343,9 +316,9 @@ STATUS_ICONS = {
 }
 
 
-def afspraken_table(rows: list[dict[str, Any]] | pd.DataFrame) -> pd.DataFrame:
+def afspraken_table(rows: list[AfspraakRow] | pd.DataFrame) -> pd.DataFrame:
     """Agreements as a display table (Dutch headers, status with a marker)."""
-    frame = pd.DataFrame(rows)
+    frame = rows if isinstance(rows, pd.DataFrame) else pd.DataFrame([vars(r) for r in rows])
     if frame.empty:
         return frame
     out = pd.DataFrame(
@@ -364,16 +337,14 @@ def afspraken_table(rows: list[dict[str, Any]] | pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def render_afspraken(a: dict[str, Any]) -> None:
+def render_afspraken(a: Afspraken) -> None:
     """The agreements block of a dossier."""
-    if not a["beschikbaar"]:
+    if not a.beschikbaar:
         st.info("Geen afsprakenregister in deze build.")
         return
-    rows = a["lijst"]
-    direct = [r for r in rows if not r["gemeentebreed"]]
-    wide = [r for r in rows if r["gemeentebreed"]]
+    direct, wide = a.direct, a.gemeentebreed
     st.markdown(
-        f"**Afspraken** ({a['register']}) — {len(direct)} voor dit gebied, {len(wide)} gemeentebreed"
+        f"**Afspraken** ({a.register}) — {len(direct)} voor dit gebied, {len(wide)} gemeentebreed"
     )
     if direct:
         st.dataframe(afspraken_table(direct), hide_index=True, width="stretch")
@@ -387,54 +358,41 @@ def render_afspraken(a: dict[str, Any]) -> None:
 # ---------------------------------------------------------------------------- themes on the map
 
 GEEN_THEMA = "Geen thema (alleen grenzen)"
-#: label -> (column of layer leefbaarheid, kind, decimals, higher_is_worse)
-THEMES: dict[str, tuple[str, str, int, bool]] = {
-    "Leefbaarheid: klasse (Leefbaarometer)": ("klasse_nr", "klasse", 0, False),
-    "Leefbaarheid: totaalscore (lbm)": ("lbm", "kwantiel", 2, False),
-    "Dimensie woningvoorraad": ("won", "kwantiel", 3, False),
-    "Dimensie fysieke omgeving": ("fys", "kwantiel", 3, False),
-    "Dimensie voorzieningen": ("vrz", "kwantiel", 3, False),
-    "Dimensie sociale samenhang": ("soc", "kwantiel", 3, False),
-    "Dimensie overlast en onveiligheid": ("onv", "kwantiel", 3, False),
-    "Aandeel oppervlak in zwakke klassen": ("aandeel_zwak", "kwantiel", 2, True),
-    "Incidenten (per jaar, zie prioriteit)": ("incidenten_waarde", "kwantiel", 1, True),
-    "Prioriteit leefbaarheid": ("prioriteit", "kwantiel", 0, True),
-}
+THEMES: dict[str, catalogue.MapTheme] = {t.label: t for t in catalogue.MAP_THEMES}
 
 
-def available_themes(data: DossierLayers) -> list[str]:
+def available_themes(data: BuiltLayers) -> list[str]:
     """The themes whose column is in this build's ``leefbaarheid`` layer."""
-    lb = data.live.get("leefbaarheid")
+    lb = data.tables.get("leefbaarheid")
     if lb is None:
         return [GEEN_THEMA]
     return [
         GEEN_THEMA,
-        *(t for t, (col, *_rest) in THEMES.items() if col in lb.columns and lb[col].notna().any()),
+        *(t for t, theme in THEMES.items() if theme.column in lb.columns and lb[theme.column].notna().any()),
     ]
 
 
 def theme_styles(
-    data: DossierLayers, theme: str
+    data: BuiltLayers, theme: str
 ) -> tuple[dict[str, dict[str, object]] | None, list[tuple[str, str]], dict[str, str] | None]:
     """Buurt styles, legend and complex colours (class under each complex) for a theme."""
-    from wijkplan.config import load_config
-    from wijkplan.mapping import CLASS_COLOURS, class_styles, quantile_styles
-
-    if theme not in THEMES or "leefbaarheid" not in data.live:
+    if theme not in THEMES or "leefbaarheid" not in data.tables:
         return None, [], None
-    column, kind, decimals, worse = THEMES[theme]
-    table = data.live["leefbaarheid"].set_index("buurtcode")
-    lb = table[column]
-    if column == "incidenten_waarde" and "incidenten_geschat" in table:
+    spec = THEMES[theme]
+    table = data.tables["leefbaarheid"].set_index("buurtcode")
+    lb = table[spec.column]
+    if spec.column == "incidenten_waarde" and "incidenten_geschat" in table:
         # a buurt whose count is suppressed has no published value: grey, not an estimate
         lb = lb.where(~table["incidenten_geschat"].astype(bool))
     values = {str(k): (None if pd.isna(v) else float(v)) for k, v in lb.items()}
-    if kind == "klasse":
+    if spec.style == "klasse":
         styles, legend = class_styles(values, load_config().class_labels)
     else:
-        styles, legend = quantile_styles(values, decimals=decimals, higher_is_worse=worse)
+        styles, legend = quantile_styles(
+            values, decimals=spec.decimals, higher_is_worse=spec.higher_is_worse
+        )
     colours = None
-    complex_scores = data.live.get("leefbaarheid_complexen")
+    complex_scores = data.tables.get("leefbaarheid_complexen")
     if complex_scores is not None and "klasse_nr" in complex_scores:
         colours = {
             str(c): CLASS_COLOURS[int(k) - 1] if pd.notna(k) else "#969696"

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from wijkplan.afspraken import StatusStore, load_ledger
+from wijkplan.afspraken.ledger import load_ledger
+from wijkplan.afspraken.store import StatusStore
 from wijkplan.errors import ConflictError
 
 

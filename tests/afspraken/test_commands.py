@@ -10,7 +10,7 @@ import pytest
 
 from tests.afspraken.conftest import write_ledger
 from tests.conftest import REPO
-from wijkplan.afspraken import STATUS_STORE_ENV
+from wijkplan.afspraken.store import STATUS_STORE_ENV
 from wijkplan.afspraken.commands import build_parser, cmd_check, register, run
 from wijkplan.errors import ValidationError
 

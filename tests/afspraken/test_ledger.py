@@ -10,17 +10,11 @@ import pyogrio
 import pytest
 
 from tests.afspraken.conftest import REPO, SHIPPED_LEDGER, dump, write_ledger
-from wijkplan.afspraken import (
-    DEFAULT_THEMAS,
-    AreaIndex,
-    GebiedLink,
-    afspraken_frames,
-    applicable_afspraken,
-    load_ledger,
-    parse_ledger,
-    regiegebieden_layer,
-    warmtegebieden_layer,
-)
+from wijkplan.afspraken.ledger import load_ledger, parse_ledger
+from wijkplan.afspraken.linking import applicable_afspraken
+from wijkplan.afspraken.model import DEFAULT_THEMAS, GebiedLink
+from wijkplan.areas import Areas
+from wijkplan.build.agreements import afspraken_frames, regiegebieden_layer, warmtegebieden_layer
 from wijkplan.errors import SourceNotFoundError, ValidationError
 from wijkplan.sources import load_buurten, load_wijken
 
@@ -44,7 +38,7 @@ def real_wijken() -> gpd.GeoDataFrame:
 
 @pytest.fixture(scope="module")
 def shipped(real_buurten, real_wijken):
-    return load_ledger(SHIPPED_LEDGER, areas=AreaIndex.from_frames(real_buurten, real_wijken))
+    return load_ledger(SHIPPED_LEDGER, areas=Areas.of(real_buurten, real_wijken))
 
 
 def test_shipped_ledger_metadata(shipped):
@@ -122,7 +116,7 @@ def test_shipped_texts_are_faithful_to_the_source(shipped):
     [("BU04840306", "regiegebied Edelstenenbuurt"), ("BU04840210", "direct")],
 )
 def test_acceptance_dossier_links(shipped, real_buurten, buurtcode, expected):
-    frame = applicable_afspraken(shipped, niveau="buurt", code=buurtcode, buurten=real_buurten)
+    frame = applicable_afspraken(shipped, Areas.of(real_buurten, ledger=shipped), buurtcode)
     gemeentebreed = {a.id for a in shipped.afspraken if a.gemeentebreed}
     assert gemeentebreed <= set(frame["afspraak_id"])
     assert (frame.loc[frame["afspraak_id"].isin(gemeentebreed), "via"] == "gemeentebreed").all()
@@ -168,8 +162,8 @@ def _problems(exc: pytest.ExceptionInfo[ValidationError]) -> list[str]:
     return exc.value.problems
 
 
-def _areas(buurten, wijken, complexen=None) -> AreaIndex:
-    return AreaIndex.from_frames(buurten, wijken, complexen)
+def _areas(buurten, wijken, complexen=None) -> Areas:
+    return Areas.of(buurten, wijken, complexen)
 
 
 def test_valid_ledger_loads_against_areas(ledger_file, buurten, wijken, complexen):

@@ -4,21 +4,21 @@ from __future__ import annotations
 
 import pytest
 
-from wijkplan.afspraken import (
-    StatusStore,
+from wijkplan.afspraken.linking import (
+    COLUMNS,
     afspraken_overview,
     applicable_afspraken,
     filter_afspraken,
-    infer_niveau,
 )
-from wijkplan.afspraken.linking import COLUMNS
+from wijkplan.afspraken.store import StatusStore
+from wijkplan.areas import Areas
 from wijkplan.errors import ValidationError
 
 
 def _via(ledger, niveau, code, buurten, complexen=None, store=None) -> dict[str, str]:
-    frame = applicable_afspraken(
-        ledger, niveau=niveau, code=code, buurten=buurten, complexen=complexen, store=store
-    )
+    areas = Areas.of(buurten, None, complexen, ledger)
+    assert areas.resolve(code).kind == niveau
+    frame = applicable_afspraken(ledger, areas, code, store=store)
     assert list(frame.columns) == COLUMNS
     assert frame["afspraak_id"].is_unique
     return dict(zip(frame["afspraak_id"], frame["via"], strict=True))
@@ -123,27 +123,25 @@ def test_gemeente_gets_everything_inside(ledger, buurten, complexen):
 
 def test_result_is_in_ledger_order_and_inputs_untouched(ledger, buurten):
     before = buurten.copy()
-    frame = applicable_afspraken(ledger, niveau="wijk", code="WK048401", buurten=buurten)
+    frame = applicable_afspraken(ledger, Areas.of(buurten, ledger=ledger), "WK048401")
     order = [a.id for a in ledger.afspraken]
     assert list(frame["afspraak_id"]) == sorted(frame["afspraak_id"], key=order.index)
     assert buurten.equals(before)
 
 
 @pytest.mark.parametrize(
-    ("niveau", "code", "message"),
+    ("code", "message"),
     [
-        ("buurt", "BU04849999", "onbekende buurtcode 'BU04849999'"),
-        ("wijk", "WK048499", "onbekende wijkcode 'WK048499'"),
-        ("gemeente", "GM0001", "onbekende gemeentecode 'GM0001'"),
-        ("regiegebied", "r9", "onbekend regiegebied 'r9'"),
-        ("warmtegebied", "w9", "onbekend warmtegebied 'w9'"),
-        ("complex", "C9", "geen complexen geladen"),
-        ("straat", "x", "onbekend niveau"),
+        ("BU04849999", "buurtcode 'BU04849999' bestaat niet"),
+        ("wk048499", "wijkcode 'WK048499' bestaat niet"),
+        ("GM0001", "gemeentecode 'GM0001' bestaat niet"),
+        ("r9", "gebiedscode 'r9' onbekend"),
+        ("C1", "gebiedscode 'C1' onbekend"),  # complexes not loaded
     ],
 )
-def test_unknown_areas_are_refused(ledger, buurten, niveau, code, message):
+def test_unknown_areas_are_refused(ledger, buurten, code, message):
     with pytest.raises(ValidationError, match=message):
-        applicable_afspraken(ledger, niveau=niveau, code=code, buurten=buurten)
+        applicable_afspraken(ledger, Areas.of(buurten, ledger=ledger), code)
 
 
 def test_status_comes_from_the_store(ledger, buurten, tmp_path):
@@ -151,22 +149,12 @@ def test_status_comes_from_the_store(ledger, buurten, tmp_path):
     store.update(
         "A-regie", status="lopend", voortgang=30, door="Fatima", expected_version=0, ledger=ledger
     )
-    frame = applicable_afspraken(
-        ledger, niveau="buurt", code="BU04840102", buurten=buurten, store=store
-    )
+    areas = Areas.of(buurten, ledger=ledger)
+    frame = applicable_afspraken(ledger, areas, "BU04840102", store=store)
     row = frame.set_index("afspraak_id").loc["A-regie"]
     assert (row["status"], row["voortgang"], row["versie"]) == ("lopend", 30, 1)
-    plain = applicable_afspraken(ledger, niveau="buurt", code="BU04840102", buurten=buurten)
+    plain = applicable_afspraken(ledger, areas, "BU04840102")
     assert plain.set_index("afspraak_id").loc["A-regie", "status"] == "voorgenomen"
-
-
-def test_infer_niveau(ledger, complexen):
-    assert infer_niveau(ledger, "GM0484") == "gemeente"
-    assert infer_niveau(ledger, "r1") == "regiegebied"
-    assert infer_niveau(ledger, "w2") == "warmtegebied"
-    assert infer_niveau(ledger, "C1", complexen=complexen) == "complex"
-    with pytest.raises(ValidationError, match="onbekende gebiedscode 'zzz'"):
-        infer_niveau(ledger, "zzz")
 
 
 def test_filters(ledger):

@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from wijkplan.afspraken import (
+from wijkplan.afspraken.model import (
     DEFAULT_STATUSSEN,
     DEFAULT_THEMAS,
     NIVEAUS,

@@ -10,8 +10,14 @@ from pathlib import Path
 import pytest
 
 from tests.afspraken import _workers
-from wijkplan.afspraken import STATUS_STORE_ENV, Ledger, StatusStore, default_store_path
-from wijkplan.afspraken.store import DEFAULT_STATUS_STORE, HISTORY_COLUMNS
+from wijkplan.afspraken.model import Ledger
+from wijkplan.afspraken.store import (
+    DEFAULT_STATUS_STORE,
+    HISTORY_COLUMNS,
+    STATUS_STORE_ENV,
+    StatusStore,
+    default_store_path,
+)
 from wijkplan.errors import ConflictError, ValidationError
 
 
@@ -117,7 +123,7 @@ def test_history_cannot_be_deleted_or_changed(store: StatusStore, ledger: Ledger
 
 def test_store_survives_a_changed_ledger(store: StatusStore, ledger: Ledger, ledger_dict):
     from tests.afspraken.conftest import dump
-    from wijkplan.afspraken import parse_ledger
+    from wijkplan.afspraken.ledger import parse_ledger
 
     store.update("A-gem", status="gerealiseerd", door="a", expected_version=0, ledger=ledger)
     ledger_dict["afspraken"][0]["titel"] = "Nieuwe titel"

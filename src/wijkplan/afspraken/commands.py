@@ -15,23 +15,16 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-import geopandas as gpd
 import pandas as pd
-import pyogrio
 
 from wijkplan.afspraken import DEFAULT_LEDGER
-from wijkplan.afspraken.ledger import AreaIndex, load_ledger
-from wijkplan.afspraken.linking import (
-    afspraken_overview,
-    applicable_afspraken,
-    filter_afspraken,
-    infer_niveau,
-)
+from wijkplan.afspraken.ledger import load_ledger
+from wijkplan.afspraken.linking import afspraken_overview, applicable_afspraken, filter_afspraken
+from wijkplan.afspraken.model import Ledger
 from wijkplan.afspraken.store import STATUS_STORE_ENV, StatusStore
+from wijkplan.areas import Areas
 from wijkplan.errors import LayersNotBuiltError, SourceNotFoundError, WijkplanError
 from wijkplan.settings import DEFAULT_DATA_DIR, DEFAULT_LAYERS
-from wijkplan.sources import load_buurten, load_complexen, load_wijken
-from wijkplan.sources._io import find_source, read_vector
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -145,17 +138,10 @@ def cmd_list(args: argparse.Namespace) -> int:
     store = StatusStore(args.store)
     title = "Afspraken"
     if args.gebied:
-        buurten, complexen = _areas_for_linking(args.layers)
-        niveau = infer_niveau(ledger, args.gebied, complexen=complexen)
-        frame = applicable_afspraken(
-            ledger,
-            niveau=niveau,
-            code=args.gebied,
-            buurten=buurten,
-            complexen=complexen,
-            store=store,
-        )
-        title = f"Afspraken die gelden voor {niveau} {args.gebied}"
+        areas = _areas_for_linking(args.layers, ledger)
+        area = areas.resolve(args.gebied)
+        frame = applicable_afspraken(ledger, areas, area.code, store=store)
+        title = f"Afspraken die gelden voor {area.kind} {area.code}"
     else:
         frame = afspraken_overview(ledger, store=store)
     frame = filter_afspraken(
@@ -180,17 +166,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     """``afspraken check FILE``: validate a ledger against the boundaries in ``--data``."""
     data_dir: Path = args.data
-    buurten_path = find_source(data_dir, "buurten")
-    if buurten_path is None:
-        raise SourceNotFoundError(f"{data_dir}: geen buurten.* gevonden om tegen te controleren")
-    wijken_path = find_source(data_dir, "wijken")
-    wijken = load_wijken(wijken_path) if wijken_path is not None else None
-    buurten = load_buurten(buurten_path, wijken=wijken)
-    complexen_path = find_source(data_dir, "complexen")
-    complexen = (
-        load_complexen(complexen_path, buurten=buurten) if complexen_path is not None else None
-    )
-    areas = AreaIndex.from_frames(buurten, wijken, complexen)
+    areas = _areas_from_sources(data_dir)
     ledger = load_ledger(args.file, areas=areas)
     print(
         f"In orde: {args.file}: {len(ledger.afspraken)} afspraken, "
@@ -198,13 +174,13 @@ def cmd_check(args: argparse.Namespace) -> int:
         f"{len(ledger.partijen)} partijen."
     )
     cx = (
-        f"{len(complexen)} complexen"
-        if complexen is not None
+        f"{len(areas.codes('complex'))} complexen"
+        if areas.complexen_loaded
         else "geen complexen (complexcodes alleen op vorm gecontroleerd)"
     )
     print(
-        f"Gecontroleerd tegen {len(areas.buurten)} buurten, {len(areas.wijken)} wijken en {cx} "
-        f"uit {data_dir}."
+        f"Gecontroleerd tegen {len(areas.codes('buurt'))} buurten, {len(areas.codes('wijk'))} "
+        f"wijken en {cx} uit {data_dir}."
     )
     return 0
 
@@ -270,27 +246,40 @@ def _to_json(frame: pd.DataFrame) -> str:
     return json.dumps(records, ensure_ascii=False, indent=2)
 
 
-def _areas_for_linking(layers: Path | None) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame | None]:
-    """Buurten (and complexen if present) from the built GeoPackage, else from data/geo."""
+def _areas_from_sources(data_dir: Path, ledger: Ledger | None = None) -> Areas:
+    """The areas of the boundaries (and complexes, when present) in a data folder."""
+    from wijkplan.sources import load_buurten, load_complexen, load_wijken
+    from wijkplan.sources._io import find_source
+
+    buurten_path = find_source(data_dir, "buurten")
+    if buurten_path is None:
+        raise SourceNotFoundError(f"{data_dir}: geen buurten.* gevonden om tegen te controleren")
+    wijken_path = find_source(data_dir, "wijken")
+    wijken = load_wijken(wijken_path) if wijken_path is not None else None
+    buurten = load_buurten(buurten_path, wijken=wijken)
+    complexen_path = find_source(data_dir, "complexen")
+    complexen = (
+        load_complexen(complexen_path, buurten=buurten) if complexen_path is not None else None
+    )
+    return Areas.of(buurten, wijken, complexen, ledger)
+
+
+def _areas_for_linking(layers: Path | None, ledger: Ledger) -> Areas:
+    """The areas from the built GeoPackage, else from the boundaries in data/geo."""
+    from wijkplan.read import read_layer, read_optional
+
     if layers is not None and not layers.is_file():
         raise LayersNotBuiltError(f"{layers}: GeoPackage bestaat niet (nog niet gebouwd?)")
     gpkg = layers if layers is not None else DEFAULT_LAYERS
     if gpkg.is_file():
-        names = {str(name) for name, _ in pyogrio.list_layers(gpkg)}
-        if "buurten" not in names:
-            raise SourceNotFoundError(f"{gpkg}: laag 'buurten' ontbreekt")
-        buurten = read_vector(gpkg, layer="buurten")
-        complexen = read_vector(gpkg, layer="complexen") if "complexen" in names else None
-        return buurten, complexen
-    buurten_path = find_source(DEFAULT_DATA_DIR, "buurten")
-    if buurten_path is None:
-        raise SourceNotFoundError(
-            f"geen {DEFAULT_LAYERS} en geen buurten.* in {DEFAULT_DATA_DIR}: "
-            "bouw eerst de lagen (wijkplan build)"
+        return Areas.of(
+            read_layer(gpkg, "buurten"),
+            read_optional(gpkg, "wijken"),
+            read_optional(gpkg, "complexen"),
+            ledger,
         )
-    buurten = load_buurten(buurten_path)
-    complexen_path = find_source(DEFAULT_DATA_DIR, "complexen")
-    complexen = (
-        load_complexen(complexen_path, buurten=buurten) if complexen_path is not None else None
-    )
-    return buurten, complexen
+    if not DEFAULT_DATA_DIR.is_dir():
+        raise SourceNotFoundError(
+            f"geen {DEFAULT_LAYERS} en geen {DEFAULT_DATA_DIR}: bouw eerst de lagen (wijkplan build)"
+        )
+    return _areas_from_sources(DEFAULT_DATA_DIR, ledger)

@@ -17,11 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import geopandas as gpd
-import pandas as pd
-import shapely
 import yaml
-from shapely.geometry import MultiPolygon, Polygon
 
 from wijkplan.afspraken.model import (
     DEFAULT_STATUSSEN,
@@ -37,14 +33,12 @@ from wijkplan.afspraken.model import (
     Warmtegebied,
 )
 from wijkplan.errors import SourceNotFoundError, ValidationError
+from wijkplan.problems import Problems
 from wijkplan.settings import BUURTCODE_RE, GEMEENTECODE_RE, WIJKCODE_RE
-from wijkplan.sources.validate import Problems
 
 if TYPE_CHECKING:
-    from wijkplan.afspraken.store import StatusStore
+    from wijkplan.areas import Areas
 
-#: Joins list values in the non-spatial tables (GeoPackage has no list type).
-LIST_SEP = "; "
 
 ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 PERIODE_RE = re.compile(r"^(\d{4})-(\d{4})$")
@@ -83,65 +77,10 @@ _AFSPRAAK_OPTIONAL = (
 _MISSING: Any = object()
 
 
-@dataclass(frozen=True)
-class AreaIndex:
-    """The area codes a ledger may link to, taken from the loaded boundaries.
-
-    ``complexen`` is ``None`` when no complexes were loaded: complex links are
-    then checked for form only, not for existence.
-
-    >>> idx = AreaIndex(buurten=frozenset({"BU04840306"}), wijken=frozenset({"WK048403"}),
-    ...                 gemeenten=frozenset({"GM0484"}))
-    >>> idx.known("buurt", "BU04840306"), idx.known("wijk", "WK048499"), idx.known("complex", "x")
-    (True, False, None)
-    """
-
-    buurten: frozenset[str]
-    wijken: frozenset[str]
-    gemeenten: frozenset[str]
-    complexen: frozenset[str] | None = None
-
-    @classmethod
-    def from_frames(
-        cls,
-        buurten: pd.DataFrame,
-        wijken: pd.DataFrame | None = None,
-        complexen: pd.DataFrame | None = None,
-    ) -> AreaIndex:
-        """Collect the codes of loaded buurten, wijken and (optionally) complexen."""
-        bu = frozenset(buurten["buurtcode"].dropna().astype(str))
-        wk = set(buurten["wijkcode"].dropna().astype(str)) if "wijkcode" in buurten else set()
-        gm = (
-            set(buurten["gemeentecode"].dropna().astype(str))
-            if "gemeentecode" in buurten
-            else set()
-        )
-        if wijken is not None:
-            wk |= set(wijken["wijkcode"].dropna().astype(str))
-            if "gemeentecode" in wijken:
-                gm |= set(wijken["gemeentecode"].dropna().astype(str))
-        cx = None
-        if complexen is not None:
-            cx = frozenset(complexen["complex_id"].dropna().astype(str))
-        return cls(buurten=bu, wijken=frozenset(wk), gemeenten=frozenset(gm), complexen=cx)
-
-    def known(self, niveau: str, code: str) -> bool | None:
-        """True/False for gemeente, wijk, buurt and complex codes; None when not checkable."""
-        if niveau == "buurt":
-            return code in self.buurten
-        if niveau == "wijk":
-            return code in self.wijken
-        if niveau == "gemeente":
-            return code in self.gemeenten
-        if niveau == "complex" and self.complexen is not None:
-            return code in self.complexen
-        return None
-
-
 # --------------------------------------------------------------------------- loading
 
 
-def load_ledger(path: Path | str, *, areas: AreaIndex | None = None) -> Ledger:
+def load_ledger(path: Path | str, *, areas: Areas | None = None) -> Ledger:
     """Read and validate a ledger file; every problem is reported in one ValidationError.
 
     With ``areas`` given, every gemeente, wijk, buurt (and, when loaded,
@@ -158,7 +97,7 @@ def load_ledger(path: Path | str, *, areas: AreaIndex | None = None) -> Ledger:
     return parse_ledger(text, source=str(path), areas=areas)
 
 
-def parse_ledger(text: str, *, source: str = "<ledger>", areas: AreaIndex | None = None) -> Ledger:
+def parse_ledger(text: str, *, source: str = "<ledger>", areas: Areas | None = None) -> Ledger:
     """Validate ledger YAML ``text``; ``source`` names it in every problem line."""
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
@@ -211,7 +150,7 @@ class _Ctx:
 
 
 class _Validator:
-    def __init__(self, source: str, lines: _LineIndex, areas: AreaIndex | None) -> None:
+    def __init__(self, source: str, lines: _LineIndex, areas: Areas | None) -> None:
         self.source = source
         self.lines = lines
         self.areas = areas
@@ -707,197 +646,3 @@ class _Validator:
                 continue
             links.append(new)
         return links
-
-
-# --------------------------------------------------------------------------- tables and layers
-
-
-def _join(values: Iterable[str]) -> str:
-    return LIST_SEP.join(values)
-
-
-def afspraken_frames(
-    ledger: Ledger, *, store: StatusStore | None = None
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The non-spatial ``afspraken`` table and the ``afspraak_gebieden`` link table.
-
-    List values are joined with ``"; "``. ``status`` and ``voortgang`` are the
-    ledger's values, or the current ones from ``store`` when given.
-    """
-    states = store.current_all(ledger) if store is not None else {}
-    rows = []
-    for a in ledger.afspraken:
-        state = states.get(a.id)
-        rows.append(
-            {
-                "afspraak_id": a.id,
-                "jaar": a.jaar,
-                "periode": a.periode,
-                "thema": a.thema,
-                "titel": a.titel,
-                "tekst": a.tekst,
-                "partijen": _join(ledger.partij_naam(p) for p in a.partijen),
-                "partij_ids": _join(a.partijen),
-                "trekker": ledger.partij_naam(a.trekker),
-                "trekker_id": a.trekker,
-                "indicator": a.indicator,
-                "streefwaarde": a.streefwaarde,
-                "eenheid": a.eenheid,
-                "status": state.status if state else a.status,
-                "voortgang": state.voortgang if state else a.voortgang,
-                "status_versie": state.version if state else 0,
-                "gemeentebreed": a.gemeentebreed,
-                "gebieden": _join(link.label for link in a.gebieden),
-                "voorbeeld": a.voorbeeld,
-                "toelichting": a.toelichting,
-                "ondertekend": ledger.meta.ondertekend.isoformat(),
-                "bron": ledger.meta.titel,
-            }
-        )
-    afspraken = pd.DataFrame(rows, columns=_AFSPRAKEN_COLUMNS)
-    afspraken["jaar"] = afspraken["jaar"].astype("Int64")
-    afspraken["voortgang"] = pd.array(afspraken["voortgang"].tolist(), dtype="Int64")
-    afspraken["voorbeeld"] = pd.array(afspraken["voorbeeld"].tolist(), dtype="Int64")
-    afspraken["status_versie"] = afspraken["status_versie"].astype("Int64")
-    afspraken["streefwaarde"] = pd.to_numeric(afspraken["streefwaarde"], errors="coerce").astype(
-        "Float64"
-    )
-    afspraken["gemeentebreed"] = afspraken["gemeentebreed"].astype(bool)
-    links = pd.DataFrame(
-        [(a.id, link.niveau, link.code) for a in ledger.afspraken for link in a.gebieden],
-        columns=["afspraak_id", "niveau", "code"],
-    )
-    return afspraken, links
-
-
-_AFSPRAKEN_COLUMNS = [
-    "afspraak_id",
-    "jaar",
-    "periode",
-    "thema",
-    "titel",
-    "tekst",
-    "partijen",
-    "partij_ids",
-    "trekker",
-    "trekker_id",
-    "indicator",
-    "streefwaarde",
-    "eenheid",
-    "status",
-    "voortgang",
-    "status_versie",
-    "gemeentebreed",
-    "gebieden",
-    "voorbeeld",
-    "toelichting",
-    "ondertekend",
-    "bron",
-]
-
-
-def _linked_ids(ledger: Ledger, niveau: str, code: str) -> list[str]:
-    return [a.id for a in ledger.afspraken if GebiedLink(niveau, code) in a.gebieden]
-
-
-def _union(frame: gpd.GeoDataFrame, column: str, codes: Iterable[str], label: str) -> MultiPolygon:
-    codes = list(codes)
-    found = frame[frame[column].astype(str).isin(codes)]
-    missing = sorted(set(codes) - set(found[column].astype(str)))
-    if missing:
-        raise ValidationError(
-            [f"{label}: {column} komt niet voor in de grenzen: {code!r}" for code in missing]
-        )
-    geom = shapely.union_all(found.geometry.to_numpy())
-    if isinstance(geom, Polygon):
-        return MultiPolygon([geom])
-    if isinstance(geom, MultiPolygon):
-        return geom
-    polys = [g for g in getattr(geom, "geoms", []) if isinstance(g, Polygon | MultiPolygon)]
-    return MultiPolygon(
-        [p for g in polys for p in (g.geoms if isinstance(g, MultiPolygon) else [g])]
-    )
-
-
-def regiegebieden_layer(ledger: Ledger, buurten: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """The ``regiegebieden`` layer: one feature per regie area, the union of its buurten.
-
-    Lists are joined with ``"; "``; ``partners`` and ``regisseur`` are names;
-    ``afspraak_ids`` are the agreements linked to the area. CRS as ``buurten``.
-    """
-    rows, geoms = [], []
-    for r in ledger.regiegebieden:
-        geoms.append(_union(buurten, "buurtcode", r.buurtcodes, f"regiegebied {r.regie_id}"))
-        rows.append(
-            {
-                "regie_id": r.regie_id,
-                "naam": r.naam,
-                "buurtcodes": _join(r.buurtcodes),
-                "partners": _join(ledger.partij_naam(p) for p in r.partners),
-                "regisseur": ledger.partij_naam(r.regisseur),
-                "afspraak_ids": _join(_linked_ids(ledger, "regiegebied", r.regie_id)),
-                "toelichting": r.toelichting,
-            }
-        )
-    columns = [
-        "regie_id",
-        "naam",
-        "buurtcodes",
-        "partners",
-        "regisseur",
-        "afspraak_ids",
-        "toelichting",
-    ]
-    return gpd.GeoDataFrame(
-        pd.DataFrame(rows, columns=columns), geometry=gpd.GeoSeries(geoms), crs=buurten.crs
-    )
-
-
-def warmtegebieden_layer(
-    ledger: Ledger, buurten: gpd.GeoDataFrame, wijken: gpd.GeoDataFrame
-) -> gpd.GeoDataFrame:
-    """The heat-plan verkenningsgebieden as polygons (union of buurten, else of wijken).
-
-    ``begrenzing`` says which: "buurten", or "wijk (buurten niet gepubliceerd)"
-    for an area that is only known at wijk level. CRS as ``buurten``.
-    """
-    rows, geoms = [], []
-    for w in ledger.warmtegebieden:
-        label = f"warmtegebied {w.gebied_id}"
-        if w.buurtcodes:
-            geoms.append(_union(buurten, "buurtcode", w.buurtcodes, label))
-        else:
-            geoms.append(_union(wijken.to_crs(buurten.crs), "wijkcode", w.wijkcodes, label))
-        rows.append(
-            {
-                "gebied_id": w.gebied_id,
-                "naam": w.naam,
-                "buurtcodes": _join(w.buurtcodes),
-                "wijkcodes": _join(w.wijkcodes),
-                "begrenzing": "wijk (buurten niet gepubliceerd)" if w.op_wijkniveau else "buurten",
-                "periode": w.periode,
-                "startjaar": w.startjaar,
-                "status": w.status,
-                "strategie": w.strategie,
-                "partners": _join(ledger.partij_naam(p) for p in w.partners),
-                "afspraak_ids": _join(_linked_ids(ledger, "warmtegebied", w.gebied_id)),
-                "toelichting": w.toelichting,
-            }
-        )
-    columns = [
-        "gebied_id",
-        "naam",
-        "buurtcodes",
-        "wijkcodes",
-        "begrenzing",
-        "periode",
-        "startjaar",
-        "status",
-        "strategie",
-        "partners",
-        "afspraak_ids",
-        "toelichting",
-    ]
-    frame = pd.DataFrame(rows, columns=columns)
-    frame["startjaar"] = pd.array(frame["startjaar"].tolist(), dtype="Int64")
-    return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geoms), crs=buurten.crs)

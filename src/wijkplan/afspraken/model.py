@@ -9,7 +9,9 @@ file does not define its own themes or statuses.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any
 
 from wijkplan.errors import ValidationError
 
@@ -40,6 +42,8 @@ NIVEAUS: tuple[str, ...] = (
 )
 #: Written in the ledger where the text does not say who leads (trekker, regisseur).
 NOG_VAST_TE_STELLEN = "nog vast te stellen"
+#: Joins list values in tables (GeoPackage has no list type).
+LIST_SEP = "; "
 
 
 @dataclass(frozen=True)
@@ -202,3 +206,43 @@ class Ledger:
 
     def _where(self) -> str:
         return f" in {self.source}" if self.source else ""
+
+
+# --------------------------------------------------------------------------- snapshot
+
+
+def ledger_to_json(ledger: Ledger) -> str:
+    """The ledger as JSON: the snapshot the build stores beside the layers.
+
+    >>> meta = LedgerMeta("t", dt.date(2020, 12, 9), "2017-2021", 2021, "b")
+    >>> empty = Ledger(meta, ("x",), ("lopend",), (), (), (), ())
+    >>> ledger_from_json(ledger_to_json(empty)) == empty
+    True
+    """
+    raw = asdict(ledger)
+    raw["meta"]["ondertekend"] = ledger.meta.ondertekend.isoformat()
+    return json.dumps(raw, ensure_ascii=False)
+
+
+def ledger_from_json(text: str) -> Ledger:
+    """A ledger from :func:`ledger_to_json` (validated when it was built, so not again)."""
+    raw: dict[str, Any] = json.loads(text)
+    meta = dict(raw["meta"])
+    meta["ondertekend"] = dt.date.fromisoformat(meta["ondertekend"])
+
+    def tuples(record: dict[str, Any]) -> dict[str, Any]:
+        return {k: tuple(v) if isinstance(v, list) else v for k, v in record.items()}
+
+    return Ledger(
+        meta=LedgerMeta(**meta),
+        themas=tuple(raw["themas"]),
+        statussen=tuple(raw["statussen"]),
+        partijen=tuple(Partij(**p) for p in raw["partijen"]),
+        regiegebieden=tuple(Regiegebied(**tuples(r)) for r in raw["regiegebieden"]),
+        warmtegebieden=tuple(Warmtegebied(**tuples(w)) for w in raw["warmtegebieden"]),
+        afspraken=tuple(
+            Afspraak(**{**tuples(a), "gebieden": tuple(GebiedLink(**g) for g in a["gebieden"])})
+            for a in raw["afspraken"]
+        ),
+        source=raw.get("source"),
+    )

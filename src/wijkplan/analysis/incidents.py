@@ -1,10 +1,10 @@
 """Incident counts and rates per buurt, wijk, regie area and municipality, per year.
 
 Pure functions. The input is either the validated incident points
-(:func:`wijkplan.sources.incidenten.load_incidenten`: ``jaar``, ``categorie``,
+(:func:`wijkplan.sources.incidents.load_incidents`: ``jaar``, ``categorie``,
 ``buurtcode``, point) or counts per buurt (``buurtcode``/``gebiedscode``,
 ``jaar``, ``categorie``, ``aantal``, e.g. from
-:func:`wijkplan.sources.incidenten.politie_jaartotalen`). The output is
+:func:`wijkplan.sources.incidents.police_yearly_totals`). The output is
 aggregated tables only, already suppressed (:mod:`wijkplan.analysis.privacy`):
 no point, date or location of a single incident leaves this module.
 
@@ -37,7 +37,7 @@ import numpy as np
 import pandas as pd
 
 from wijkplan.analysis.privacy import TOTAL, assert_no_small_counts, suppress_counts
-from wijkplan.config import LeefbaarheidConfig, load_config
+from wijkplan.config import LiveabilityConfig, load_config
 
 __all__ = [
     "IncidentTables",
@@ -106,7 +106,7 @@ def incident_tables(
     buurten: gpd.GeoDataFrame,
     wijken: gpd.GeoDataFrame | None = None,
     regie: gpd.GeoDataFrame | None = None,
-    config: LeefbaarheidConfig | None = None,
+    config: LiveabilityConfig | None = None,
     years: Sequence[int] | None = None,
     categories: Sequence[str] | None = None,
     buurt_population: Mapping[str, float] | pd.Series | None = None,

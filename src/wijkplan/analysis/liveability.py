@@ -27,7 +27,7 @@ import pandas as pd
 import shapely
 from affine import Affine
 
-from wijkplan.config import SCORE_COLUMNS, LeefbaarheidConfig, load_config
+from wijkplan.config import SCORE_COLUMNS, LiveabilityConfig, load_config
 
 __all__ = [
     "WEAK_BAND",
@@ -50,7 +50,7 @@ _MEASURES = {
 }
 
 
-def class_numbers(values: Any, config: LeefbaarheidConfig | None = None) -> pd.Series:
+def class_numbers(values: Any, config: LiveabilityConfig | None = None) -> pd.Series:
     """Class 1..9 of each score (``Int64``, NA where the score is NaN).
 
     A value exactly on a threshold belongs to the higher class.
@@ -65,7 +65,7 @@ def class_numbers(values: Any, config: LeefbaarheidConfig | None = None) -> pd.S
     return pd.Series(pd.array(np.where(np.isnan(v), None, idx), dtype="Int64"), index=s.index)
 
 
-def score_classes(values: Any, config: LeefbaarheidConfig | None = None) -> pd.Series:
+def score_classes(values: Any, config: LiveabilityConfig | None = None) -> pd.Series:
     """The class label of each score (ordered categorical, NaN stays NaN), indexed like ``values``.
 
     ``values`` are scores on the config's class variable (``afw`` by default).
@@ -84,7 +84,7 @@ def score_classes(values: Any, config: LeefbaarheidConfig | None = None) -> pd.S
 
 
 def add_weak_band(
-    data: np.ndarray, band_names: Sequence[str], config: LeefbaarheidConfig | None = None
+    data: np.ndarray, band_names: Sequence[str], config: LiveabilityConfig | None = None
 ) -> tuple[np.ndarray, tuple[str, ...]]:
     """Append the weak-class indicator band to a ``(bands, rows, cols)`` raster (NaN = no data).
 
@@ -115,7 +115,7 @@ def add_weak_band(
 
 
 def liveability_per_zone(
-    zonal: pd.DataFrame, config: LeefbaarheidConfig | None = None
+    zonal: pd.DataFrame, config: LiveabilityConfig | None = None
 ) -> pd.DataFrame:
     """Scores, class, dimension means, weak share, cells and coverage per zone.
 
@@ -219,7 +219,7 @@ def _nl(x: float, digits: int = 2) -> str:
 
 
 def priority_formula(
-    config: LeefbaarheidConfig | None = None, *, incident_measure: str = "per_1000"
+    config: LiveabilityConfig | None = None, *, incident_measure: str = "per_1000"
 ) -> str:
     """The priority formula in Dutch, with the configured weights, for the app to show.
 
@@ -248,7 +248,7 @@ def priority_formula(
     )
 
 
-def priority(buurt_table: pd.DataFrame, config: LeefbaarheidConfig | None = None) -> pd.DataFrame:
+def priority(buurt_table: pd.DataFrame, config: LiveabilityConfig | None = None) -> pd.DataFrame:
     """A transparent liveability priority per buurt (0..100, higher = more urgent) and its rank.
 
     ``buurt_table`` (see :func:`priority_inputs`) needs the class variable
@@ -308,7 +308,7 @@ def references(
     band_names: Sequence[str],
     area: shapely.Geometry,
     *,
-    config: LeefbaarheidConfig | None = None,
+    config: LiveabilityConfig | None = None,
     year: int | None = None,
 ) -> pd.DataFrame:
     """Municipal and national reference of every band, for the dossier chart.

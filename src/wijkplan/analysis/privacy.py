@@ -33,7 +33,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from wijkplan.config import LeefbaarheidConfig, load_config
+from wijkplan.config import LiveabilityConfig, load_config
+from wijkplan.numbers import number as dutch_number
 
 __all__ = [
     "NON_COUNT_COLUMNS",
@@ -75,19 +76,19 @@ class SmallCountError(AssertionError):
     """
 
 
-def _threshold(threshold: int | None, config: LeefbaarheidConfig | None) -> int:
+def _threshold(threshold: int | None, config: LiveabilityConfig | None) -> int:
     if threshold is not None:
         return int(threshold)
     return (config or load_config()).threshold
 
 
 def display_count(
-    value: object, *, threshold: int | None = None, config: LeefbaarheidConfig | None = None
+    value: object, *, threshold: int | None = None, config: LiveabilityConfig | None = None
 ) -> str:
-    """How a (possibly suppressed) count is shown: ``"<5"`` for NA, else the number.
+    """How a (possibly suppressed) count is shown: ``"<5"`` for NA, else the Dutch number.
 
-    >>> display_count(pd.NA), display_count(12), display_count(0)
-    ('<5', '12', '0')
+    >>> display_count(pd.NA), display_count(12), display_count(0), display_count(3792)
+    ('<5', '12', '0', '3.792')
     >>> display_count(None, threshold=10)
     '<10'
     """
@@ -97,14 +98,14 @@ def display_count(
     number = int(value)  # type: ignore[call-overload]
     if 1 <= number < t:
         raise SmallCountError(f"count {number} below the suppression threshold {t} reached display")
-    return str(number)
+    return dutch_number(number)
 
 
 def assert_no_small_counts(
     df: pd.DataFrame,
     *,
     threshold: int | None = None,
-    config: LeefbaarheidConfig | None = None,
+    config: LiveabilityConfig | None = None,
     columns: Iterable[str] | None = None,
 ) -> None:
     """Raise :class:`SmallCountError` if any count column holds a value 1..threshold-1.
@@ -286,7 +287,7 @@ def suppress_counts(
     years: Sequence[int],
     hierarchy: Mapping[str, Sequence[str]] | None = None,
     threshold: int | None = None,
-    config: LeefbaarheidConfig | None = None,
+    config: LiveabilityConfig | None = None,
     category_col: str = "categorie",
     year_col: str = "jaar",
     value_col: str = "aantal",

@@ -34,7 +34,7 @@ _CODE_RE = re.compile(r"^\d+\.\d+\.\d+$")
 
 
 @dataclass(frozen=True)
-class LeefbaarheidConfig:
+class LiveabilityConfig:
     """The validated contents of ``leefbaarheid.toml`` (see the file for the meaning)."""
 
     class_labels: tuple[str, ...]
@@ -68,7 +68,7 @@ class LeefbaarheidConfig:
         return f"<{self.threshold}"
 
 
-def load_config(path: Path | str | None = None) -> LeefbaarheidConfig:
+def load_config(path: Path | str | None = None) -> LiveabilityConfig:
     """Read and validate a liveability config; ``None`` reads the bundled file."""
     if path is None:
         return _load_default()
@@ -76,11 +76,11 @@ def load_config(path: Path | str | None = None) -> LeefbaarheidConfig:
 
 
 @lru_cache(maxsize=1)
-def _load_default() -> LeefbaarheidConfig:
+def _load_default() -> LiveabilityConfig:
     return _load(DEFAULT_CONFIG)
 
 
-def _load(path: Path) -> LeefbaarheidConfig:
+def _load(path: Path) -> LiveabilityConfig:
     if not path.is_file():
         raise SourceNotFoundError(f"{path}: configuratiebestand bestaat niet")
     try:
@@ -117,7 +117,7 @@ class _Reader:
         return node
 
 
-def _parse(raw: Mapping[str, Any], source: str) -> LeefbaarheidConfig:
+def _parse(raw: Mapping[str, Any], source: str) -> LiveabilityConfig:
     r = _Reader(raw, source)
     labels = _string_list(r, "klassen.labels")
     if labels is not None and len(labels) != 9:
@@ -209,7 +209,7 @@ def _parse(raw: Mapping[str, Any], source: str) -> LeefbaarheidConfig:
     if r.problems:
         raise ValidationError(r.problems, source=source)
     assert labels is not None and bounds is not None and categories is not None
-    return LeefbaarheidConfig(
+    return LiveabilityConfig(
         class_labels=tuple(labels),
         class_variable=variable,
         class_bounds=tuple(float(b) for b in bounds),

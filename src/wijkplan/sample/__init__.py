@@ -114,9 +114,9 @@ def _vector_generators() -> dict[
     str, Callable[[gpd.GeoDataFrame, gpd.GeoDataFrame], gpd.GeoDataFrame]
 ]:
     from wijkplan.sample.complexen import generate_complexen
-    from wijkplan.sample.incidenten import sample_incidenten
+    from wijkplan.sample.incidents import sample_incidents
 
     return {
         "complexen": lambda b, w: generate_complexen(b, wijken=w),
-        "incidenten": lambda b, w: sample_incidenten(b),
+        "incidenten": lambda b, w: sample_incidents(b),
     }

@@ -8,9 +8,10 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
+from wijkplan.problems import Problems
 from wijkplan.settings import BUURTCODE_RE, GEMEENTECODE_RE, WIJKCODE_RE
 from wijkplan.sources._io import read_vector, restore_truncated
-from wijkplan.sources.validate import Problems, check_codes, check_polygons, require_columns, to_rd
+from wijkplan.sources.validate import check_codes, check_polygons, require_columns, to_rd
 
 BUURT_COLUMNS = ("buurtcode", "buurtnaam", "wijkcode", "gemeentecode", "jaar")
 WIJK_COLUMNS = ("wijkcode", "wijknaam", "gemeentecode", "jaar")

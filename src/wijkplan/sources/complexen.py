@@ -13,8 +13,9 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
+from wijkplan.problems import Problems
 from wijkplan.sources._io import read_vector, restore_truncated
-from wijkplan.sources.validate import Problems, check_polygons, require_columns, to_rd
+from wijkplan.sources.validate import check_polygons, require_columns, to_rd
 
 COMPLEX_COLUMNS = (
     "complex_id",

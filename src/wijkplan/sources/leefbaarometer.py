@@ -20,14 +20,14 @@ A ``bron`` column is not part of the real format; generated sample data carries
 one and the mark is kept (in the frame and as a GeoTIFF tag) so the app can show
 its sample-data notice.
 
-The GeoTIFF written by :func:`leefbaarometer_to_geotiff` is what the zonal
-statistics read: float32, one band per score (descriptions = score names), nodata
-``-9999`` where a cell has no score, on the RD 100 m grid.
+This module only reads and validates. :mod:`wijkplan.build.rasters` writes the
+scores as the GeoTIFF that the zonal statistics read (float32, one band per score,
+nodata ``-9999``, on the RD 100 m grid); :func:`open_liveability_raster` reads such a
+GeoTIFF, ours or a user's.
 """
 
 from __future__ import annotations
 
-import math
 import re
 import warnings
 from collections.abc import Iterable, Sequence
@@ -45,10 +45,10 @@ from rasterio.crs import CRS
 
 from wijkplan.config import SCORE_COLUMNS
 from wijkplan.errors import SourceNotFoundError, ValidationError
-from wijkplan.outputs.atomic import atomic_path
-from wijkplan.settings import CRS_RD, is_sample
+from wijkplan.problems import Problems
+from wijkplan.settings import is_sample
 from wijkplan.sources._io import read_vector
-from wijkplan.sources.validate import Problems, to_rd
+from wijkplan.sources.validate import to_rd
 
 __all__ = [
     "CELL",
@@ -56,11 +56,9 @@ __all__ = [
     "SCORE_COLUMNS",
     "CellsWarning",
     "LiveabilityRaster",
-    "add_capped",
     "find_leefbaarometer",
+    "find_liveability_rasters",
     "grid_id_of",
-    "leefbaarometer_to_geotiff",
-    "leefbaarometer_to_geotiffs",
     "load_leefbaarometer",
     "load_leefbaarometer_cells",
     "open_liveability_raster",
@@ -81,8 +79,6 @@ _LBM2_COLUMNS = ("rlbbev", "rlbfys", "rlbrmtr", "rlbvei", "rlbvrz", "rlbwon")
 GRID_ID_RE = re.compile(r"^E(\d{3,4})N(\d{4})$")
 #: Plausible RD range in hectometres (the RD New domain, with margin).
 _E_RANGE, _N_RANGE = (0, 3000), (2800, 6300)
-#: At most this many lines per kind of problem; the rest is summarised in one line.
-MAX_LINES = 10
 #: Names under which :func:`find_leefbaarometer` recognises the files in a data directory.
 CSV_GLOBS = ("Leefbaarometer-scores grids*.csv", "leefbaarometer*.csv")
 GPKG_GLOBS = ("grid *.gpkg", "leefbaarometer*.gpkg")
@@ -148,6 +144,33 @@ def find_leefbaarometer(data_dir: Path | str) -> tuple[Path | None, Path | None]
     return found[0], found[1]
 
 
+def find_liveability_rasters(data_dir: Path | str) -> dict[int, Path]:
+    """The GeoTIFFs a user already has (``leefbaarometer*.tif``), by measurement year.
+
+    The year is the tag ``jaar`` (as wijkplan writes it) or a year in the file name;
+    a file without a year, or two files of one year, are refused.
+    """
+    found: dict[int, Path] = {}
+    problems = []
+    for tif in sorted(Path(data_dir).glob("leefbaarometer*.tif")):
+        tags = raster_tags(tif)
+        candidates = [tags.get("jaar", ""), *re.findall(r"(?:19|20)\d\d", tif.stem)]
+        year = next(
+            (c.strip() for c in candidates if re.fullmatch(r"\s*(?:19|20)\d\d\s*", c)), None
+        )
+        if year is None:
+            problems.append(
+                f"{tif}: meetjaar onbekend (tag 'jaar' {tags.get('jaar')!r} en geen jaartal in de bestandsnaam)"
+            )
+        elif int(year) in found:
+            problems.append(f"{tif}: meetjaar {year} komt ook voor in {found[int(year)].name}")
+        else:
+            found[int(year)] = tif
+    if problems:
+        raise ValidationError(problems)
+    return found
+
+
 def file_is_sample(path: Path) -> bool:
     """True if every row of a scores CSV or cell GeoPackage carries the sample mark in ``bron``."""
     try:
@@ -183,13 +206,6 @@ def _read_csv(path: Path) -> tuple[pd.DataFrame, bool]:
         first = str(exc).strip().splitlines()[0]
         raise ValidationError([f"{path}: geen leesbaar CSV-bestand ({first})"]) from exc
     return frame, semicolon
-
-
-def add_capped(problems: Problems, field: str, message: str, values: Sequence[object]) -> None:
-    for v in values[:MAX_LINES]:
-        problems.add(field, message, v)
-    if len(values) > MAX_LINES:
-        problems.add(field, f"{message}: en nog {len(values) - MAX_LINES} rijen")
 
 
 def load_leefbaarometer(
@@ -231,12 +247,12 @@ def load_leefbaarometer(
     ids = raw[KEY].str.strip()
     xy = parse_grid_id(ids)
     bad_ids = ids[xy["x"].isna()]
-    add_capped(
-        problems, KEY, "onjuist gevormde grid_id (verwacht bijv. 'E1213N4879')", list(bad_ids)
+    problems.add_capped(
+        KEY, "onjuist gevormde grid_id (verwacht bijv. 'E1213N4879')", list(bad_ids)
     )
     year = pd.to_numeric(raw[YEAR].str.strip(), errors="coerce")
     bad_year = raw[YEAR][year.isna() | (year % 1 != 0)]
-    add_capped(problems, YEAR, "geen jaartal", list(bad_year))
+    problems.add_capped(YEAR, "geen jaartal", list(bad_year))
     scores: dict[str, pd.Series] = {}
     for col in SCORE_COLUMNS:
         text = raw[col].str.strip()
@@ -244,19 +260,17 @@ def load_leefbaarometer(
             text = text.str.replace(",", ".", regex=False)  # decimal comma in a ';' file
         values = pd.to_numeric(text.where(text != ""), errors="coerce")
         bad = text[(text != "") & values.isna()]
-        add_capped(
-            problems,
+        problems.add_capped(
             col,
             "geen getal",
             [f"{g}: {v}" for g, v in zip(ids[bad.index], bad, strict=True)],
         )
         infinite = values[np.isinf(values.to_numpy(dtype="float64", na_value=np.nan))]
-        add_capped(problems, col, "oneindige waarde", list(ids[infinite.index]))
+        problems.add_capped(col, "oneindige waarde", list(ids[infinite.index]))
         scores[col] = values.astype("float64")
     frame = pd.DataFrame({KEY: ids, YEAR: year, "x": xy["x"], "y": xy["y"], **scores})
     dup = frame[frame.duplicated([KEY, YEAR], keep="first") & frame[KEY].notna()]
-    add_capped(
-        problems,
+    problems.add_capped(
         KEY,
         "dubbele cel in hetzelfde jaar",
         [f"{g} ({j:g})" for g, j in zip(dup[KEY], dup[YEAR], strict=True)],
@@ -299,12 +313,12 @@ def load_leefbaarometer_cells(path: Path | str, *, layer: str | None = None) -> 
     assert rd is not None
     ids = rd[KEY].astype("string").str.strip()
     xy = parse_grid_id(ids)
-    add_capped(problems, KEY, "onjuist gevormde grid_id", list(ids[xy["x"].isna()]))
+    problems.add_capped(KEY, "onjuist gevormde grid_id", list(ids[xy["x"].isna()]))
     dup = ids[ids.duplicated() & ids.notna()]
-    add_capped(problems, KEY, "dubbele grid_id", list(dup))
+    problems.add_capped(KEY, "dubbele grid_id", list(dup))
     geoms = rd.geometry
     empty = geoms.isna() | geoms.is_empty
-    add_capped(problems, "geometry", "lege geometrie", list(ids[empty]))
+    problems.add_capped("geometry", "lege geometrie", list(ids[empty]))
     ok = ~empty & xy["x"].notna()
     if ok.any():
         b = geoms[ok].bounds
@@ -317,8 +331,7 @@ def load_leefbaarometer_cells(path: Path | str, *, layer: str | None = None) -> 
             & (b["maxy"] <= y0 + CELL + tol)
         )
         wrong = ids[ok][~inside]
-        add_capped(
-            problems,
+        problems.add_capped(
             KEY,
             "cel ligt niet in het vak dat de grid_id noemt (linkeronderhoek in hm verwacht)",
             [
@@ -328,140 +341,6 @@ def load_leefbaarometer_cells(path: Path | str, *, layer: str | None = None) -> 
         )
     problems.raise_if_any()
     return rd.assign(**{KEY: ids}).reset_index(drop=True)
-
-
-def _snap_bounds(bounds: Sequence[float]) -> tuple[float, float, float, float]:
-    minx, miny, maxx, maxy = (float(v) for v in bounds)
-    if not (minx < maxx and miny < maxy):
-        raise ValidationError(
-            [f"bounds: geen geldige rechthoek (minx, miny, maxx, maxy): {tuple(bounds)}"]
-        )
-    return (
-        math.floor(minx / CELL) * CELL,
-        math.floor(miny / CELL) * CELL,
-        math.ceil(maxx / CELL) * CELL,
-        math.ceil(maxy / CELL) * CELL,
-    )
-
-
-def _grid(frame: pd.DataFrame, bounds: Sequence[float] | None) -> tuple[float, float, float, float]:
-    if bounds is not None:
-        return _snap_bounds(bounds)
-    if frame.empty:
-        raise ValidationError(["Leefbaarometer: geen cellen om een raster van te maken"])
-    return _snap_bounds(
-        (frame["x"].min(), frame["y"].min(), frame["x"].max() + CELL, frame["y"].max() + CELL)
-    )
-
-
-def _rasterise(
-    frame: pd.DataFrame, grid: tuple[float, float, float, float]
-) -> tuple[np.ndarray, Affine]:
-    minx, miny, maxx, maxy = grid
-    width, height = round((maxx - minx) / CELL), round((maxy - miny) / CELL)
-    data = np.full((len(SCORE_COLUMNS), height, width), NODATA, dtype="float32")
-    cols = np.round((frame["x"].to_numpy() - minx) / CELL).astype(np.int64)
-    rows = np.round((maxy - frame["y"].to_numpy()) / CELL).astype(np.int64) - 1
-    inside = (cols >= 0) & (cols < width) & (rows >= 0) & (rows < height)
-    for band, col in enumerate(SCORE_COLUMNS):
-        values = frame[col].to_numpy(dtype="float64")[inside]
-        values = np.where(np.isnan(values), NODATA, values).astype("float32")
-        data[band, rows[inside], cols[inside]] = values
-    return data, Affine(CELL, 0.0, minx, 0.0, -CELL, maxy)
-
-
-def _write_atomic(out: Path, data: np.ndarray, transform: Affine, tags: dict[str, str]) -> None:
-    profile = {
-        "driver": "GTiff",
-        "dtype": "float32",
-        "count": data.shape[0],
-        "height": data.shape[1],
-        "width": data.shape[2],
-        "crs": CRS_RD,
-        "transform": transform,
-        "nodata": NODATA,
-        "compress": "deflate",
-        "predictor": 3,
-    }
-    if data.shape[1] >= 256 and data.shape[2] >= 256:
-        profile.update(tiled=True, blockxsize=256, blockysize=256)
-    with atomic_path(out) as tmp, rasterio.open(tmp, "w", **profile) as dst:
-        dst.write(data)
-        for band, name in enumerate(SCORE_COLUMNS, start=1):
-            dst.set_band_description(band, name)
-        dst.update_tags(**tags)
-
-
-def _tags(frame: pd.DataFrame, year: int, source: Path) -> dict[str, str]:
-    bron = sorted(set(frame["bron"]))
-    return {
-        "jaar": str(year),
-        "bron": "; ".join(bron),
-        "bronbestand": source.name,
-        "score_kolommen": ",".join(SCORE_COLUMNS),
-    }
-
-
-def leefbaarometer_to_geotiff(
-    csv: Path | str,
-    out_tif: Path | str,
-    *,
-    year: int | None = None,
-    bounds: Sequence[float] | None = None,
-    frame: pd.DataFrame | None = None,
-) -> Path:
-    """Write one measurement year of the scores CSV as a multi-band RD GeoTIFF.
-
-    ``year`` defaults to the latest year in the file. ``bounds`` (minx, miny, maxx,
-    maxy in EPSG:28992) is snapped outward to the 100 m grid; without it the
-    extent of the cells of *all* years is used, so rasters of different years
-    align. Bands: ``lbm afw won fys vrz soc onv``; nodata -9999. Tags ``jaar``,
-    ``bron`` (the sample mark when the CSV carries one) and ``bronbestand``.
-    ``frame`` passes an already loaded :func:`load_leefbaarometer` result. The file
-    is written to a temporary name in the same directory and renamed into place.
-    """
-    csv = Path(csv)
-    frame = load_leefbaarometer(csv) if frame is None else frame
-    if year is None:
-        if frame.empty:
-            raise ValidationError([f"{csv}: bevat geen scores"])
-        year = int(frame[YEAR].max())
-    elif year not in set(frame[YEAR]):
-        have = ", ".join(str(y) for y in sorted(set(frame[YEAR])))
-        raise ValidationError(
-            [f"{csv}, veld 'jaar': jaar niet in het bestand (wel: {have}): {year}"]
-        )
-    grid = _grid(frame, bounds)
-    one = frame[frame[YEAR] == year]
-    data, transform = _rasterise(one, grid)
-    out = Path(out_tif)
-    _write_atomic(out, data, transform, _tags(one, year, csv))
-    return out
-
-
-def leefbaarometer_to_geotiffs(
-    csv: Path | str,
-    out_dir: Path | str,
-    *,
-    years: Iterable[int] | None = None,
-    bounds: Sequence[float] | None = None,
-    stem: str = "leefbaarometer",
-) -> dict[int, Path]:
-    """One aligned GeoTIFF per measurement year (``<stem>_<jaar>.tif``), for trends.
-
-    The CSV is read once; all rasters share one grid (``bounds`` or the extent of
-    all cells), so a cell has the same row and column in every year.
-    """
-    csv = Path(csv)
-    frame = load_leefbaarometer(csv, years=years)
-    grid = _grid(frame, bounds)
-    out: dict[int, Path] = {}
-    for year in sorted(set(frame[YEAR])):
-        target = Path(out_dir) / f"{stem}_{year}.tif"
-        out[int(year)] = leefbaarometer_to_geotiff(
-            csv, target, year=int(year), bounds=grid, frame=frame
-        )
-    return out
 
 
 def open_liveability_raster(

@@ -9,36 +9,18 @@ from __future__ import annotations
 import re
 import warnings
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
 
-from wijkplan.errors import ValidationError
+from wijkplan.problems import Problems
 from wijkplan.settings import CRS_RD
 
 
 class RepairWarning(UserWarning):
     """A geometry was repaired on load; the build report lists it."""
-
-
-@dataclass
-class Problems:
-    """Collects the problems of one source; ``raise_if_any`` raises them together."""
-
-    source: str
-    items: list[str] = field(default_factory=list)
-
-    def add(self, field_name: str | None, message: str, value: object = None) -> None:
-        where = f"{self.source}" + (f", veld '{field_name}'" if field_name else "")
-        shown = "" if value is None else f": {value!r}"
-        self.items.append(f"{where}: {message}{shown}")
-
-    def raise_if_any(self) -> None:
-        if self.items:
-            raise ValidationError(self.items, source=self.source)
 
 
 def require_columns(gdf: pd.DataFrame, columns: Iterable[str], problems: Problems) -> bool:

@@ -13,9 +13,9 @@ from shapely.geometry import LineString, Point, box
 
 from wijkplan.errors import ValidationError
 from wijkplan.sample.common import sample_bron
-from wijkplan.sample.incidenten import sample_incidenten, write_sample_incidenten
+from wijkplan.sample.incidents import sample_incidents, write_sample_incidents
 from wijkplan.settings import is_sample
-from wijkplan.sources.incidenten import load_incidenten, load_politie, politie_jaartotalen
+from wijkplan.sources.incidents import load_incidents, load_police_table, police_yearly_totals
 
 TODAY = dt.date(2025, 6, 1)
 
@@ -59,7 +59,7 @@ def test_load_incidenten_keeps_only_what_is_needed(
             ("2024-12-31T23:30:00", "geweld", Point(1000, 2000)),
         ]
     ).to_file(path)
-    inc = load_incidenten(path, buurten=buurten, today=TODAY)
+    inc = load_incidents(path, buurten=buurten, today=TODAY)
     assert list(inc.columns) == [
         "datum",
         "jaar",
@@ -82,7 +82,7 @@ def test_load_incidenten_reprojects(tmp_path: Path, buurten: gpd.GeoDataFrame) -
     pts = _points([("2023-01-01", "overlast", Point(500, 500))]).to_crs("EPSG:4326")
     path = tmp_path / "wgs84.geojson"
     pts.to_file(path)
-    inc = load_incidenten(path, buurten=buurten, today=TODAY)
+    inc = load_incidents(path, buurten=buurten, today=TODAY)
     assert inc.crs.to_epsg() == 28992
     assert inc.geometry.iloc[0].distance(Point(500, 500)) < 0.01
 
@@ -100,7 +100,7 @@ def test_load_incidenten_reports_every_problem(tmp_path: Path, buurten: gpd.GeoD
         ]
     ).to_file(path)
     with pytest.raises(ValidationError) as info:
-        load_incidenten(path, buurten=buurten, today=TODAY)
+        load_incidents(path, buurten=buurten, today=TODAY)
     problems = info.value.problems
     assert all(p.startswith(str(path)) for p in problems)
     text = "\n".join(problems)
@@ -120,11 +120,11 @@ def test_load_incidenten_without_crs_or_columns(tmp_path: Path, buurten: gpd.Geo
     with pytest.warns(UserWarning, match="crs"):
         _points([("2023-01-01", "overlast", Point(100, 100))], crs=None).to_file(path)
     with pytest.raises(ValidationError, match="geen coördinatenstelsel"):
-        load_incidenten(path, buurten=buurten, today=TODAY)
+        load_incidents(path, buurten=buurten, today=TODAY)
     nocat = tmp_path / "nocat.gpkg"
     _points([("2023-01-01", "overlast", Point(100, 100))]).drop(columns="Categorie").to_file(nocat)
     with pytest.raises(ValidationError, match="'categorie': verplichte kolom ontbreekt"):
-        load_incidenten(nocat, buurten=buurten, today=TODAY)
+        load_incidents(nocat, buurten=buurten, today=TODAY)
 
 
 POLICE_CSV = (
@@ -142,7 +142,7 @@ POLICE_CSV = (
 def test_load_politie_statline_csv(tmp_path: Path) -> None:
     path = tmp_path / "47018NED.csv"
     path.write_text(POLICE_CSV)
-    df = load_politie(path)
+    df = load_police_table(path)
     assert (
         df["gebiedscode"].tolist()[:1] == ["BU99990101"] and df["gebiedscode"].iloc[5] == "WK999901"
     )
@@ -151,7 +151,7 @@ def test_load_politie_statline_csv(tmp_path: Path) -> None:
     assert df["categorie"].tolist()[:5] == [pd.NA, "woninginbraak", "geweld", "geweld", pd.NA]
     assert df["tabel"].unique().tolist() == ["47018NED"]
     assert df["aantal"].iloc[6] is pd.NA  # '.' is missing, not 0
-    totals = politie_jaartotalen(df)
+    totals = police_yearly_totals(df)
     assert totals[["gebiedscode", "jaar", "categorie"]].values.tolist() == [
         ["BU99990101", 2023, "geweld"],
         ["BU99990101", 2023, "woninginbraak"],
@@ -181,9 +181,9 @@ def test_load_politie_odata_json_monthly(tmp_path: Path) -> None:
     ]
     path = tmp_path / "47022NED.json"
     path.write_text(json.dumps({"odata.metadata": "x", "value": rows}))
-    df = load_politie(path)
+    df = load_police_table(path)
     assert set(df["tabel"]) == {"47022NED"} and set(df["periodetype"]) == {"maand"}
-    totals = politie_jaartotalen(df).set_index("jaar")
+    totals = police_yearly_totals(df).set_index("jaar")
     assert totals.loc[2024, "aantal"] == sum(m % 3 for m in range(1, 13))
     assert bool(totals.loc[2024, "volledig"]) and not bool(totals.loc[2025, "volledig"])
     assert (totals["categorie"] == "vernieling").all()
@@ -198,8 +198,8 @@ def test_yearly_figure_wins_over_months(tmp_path: Path) -> None:
     monthly.write_text(
         "SoortMisdrijf,WijkenEnBuurten,Perioden,GeregistreerdeMisdrijven_1\n2.2.1 ,BU99990102,2024MM01,3\n"
     )
-    both = pd.concat([load_politie(yearly), load_politie(monthly)], ignore_index=True)
-    totals = politie_jaartotalen(both)
+    both = pd.concat([load_police_table(yearly), load_police_table(monthly)], ignore_index=True)
+    totals = police_yearly_totals(both)
     assert totals["aantal"].tolist() == [20] and totals["tabel"].tolist() == ["47018NED"]
 
 
@@ -213,7 +213,7 @@ def test_load_politie_problems(tmp_path: Path) -> None:
         "1.1.1 ,BU99990101,2024JJ00,-2\n"
     )
     with pytest.raises(ValidationError) as info:
-        load_politie(path)
+        load_police_table(path)
     text = "\n".join(info.value.problems)
     assert "veld 'WijkenEnBuurten'" in text and "'BUURT1'" in text
     assert "2024XX00" in text and "2024MM13" in text
@@ -221,7 +221,7 @@ def test_load_politie_problems(tmp_path: Path) -> None:
     missing = tmp_path / "missing.csv"
     missing.write_text("WijkenEnBuurten,Perioden\nBU99990101,2024JJ00\n")
     with pytest.raises(ValidationError, match="GeregistreerdeMisdrijven_1"):
-        load_politie(missing)
+        load_police_table(missing)
 
 
 def test_nuisance_table_needs_its_total_code(tmp_path: Path) -> None:
@@ -231,24 +231,24 @@ def test_nuisance_table_needs_its_total_code(tmp_path: Path) -> None:
         "T001,BU99990101,2024JJ00,30\nA012,BU99990101,2024JJ00,12\n"
     )
     with pytest.raises(ValidationError, match="totaal_code"):
-        load_politie(path)
+        load_police_table(path)
     single = tmp_path / "single.csv"
     single.write_text(
         "Overlast,WijkenEnBuurten,Perioden,GeregistreerdeOverlast_1\nT001,BU99990101,2024JJ00,30\n"
     )
-    df = load_politie(single)
+    df = load_police_table(single)
     assert df["categorie"].tolist() == ["overlast"] and df["tabel"].tolist() == ["47024NED"]
 
 
 def test_sample_incidenten_through_the_loader(tmp_path: Path, buurten: gpd.GeoDataFrame) -> None:
-    path = write_sample_incidenten(buurten, tmp_path, regie_buurtcodes=["BU99990101"])
+    path = write_sample_incidents(buurten, tmp_path, regie_buurtcodes=["BU99990101"])
     assert path.name == "incidenten.gpkg"
-    inc = load_incidenten(path, buurten=buurten)
+    inc = load_incidents(path, buurten=buurten)
     assert sorted(set(inc["jaar"])) == list(range(2019, 2025))
     assert set(inc["bron"]) == {sample_bron("GM9999")} and is_sample(inc["bron"].iloc[0])
     per_km2 = inc.groupby("buurtcode").size() / (buurten.set_index("buurtcode").area / 1e6)
     assert per_km2["BU99990101"] > 1.5 * per_km2["BU99990102"]
-    again = sample_incidenten(buurten, regie_buurtcodes=["BU99990101"])
+    again = sample_incidents(buurten, regie_buurtcodes=["BU99990101"])
     first = gpd.read_file(path)
     assert first["datum"].astype(str).tolist() == again["datum"].tolist()
     assert first.geometry.geom_equals_exact(again.geometry, tolerance=1e-6).all()

@@ -1,7 +1,7 @@
 """Incidents: the municipality's own point records, and the police's open data per buurt.
 
 (a) **Own records** (any OGR format): one point per incident with ``datum`` and
-``categorie`` (vocabulary in ``config/leefbaarheid.toml``). :func:`load_incidenten`
+``categorie`` (vocabulary in ``config/leefbaarheid.toml``). :func:`load_incidents`
 validates dates, categories and geometry (points inside the municipality), assigns
 each point its buurt and wijk, and keeps *only* ``datum, jaar, categorie,
 buurtcode, wijkcode, bron`` and the point: free text, names or addresses in the
@@ -14,7 +14,7 @@ columns ``WijkenEnBuurten`` (space-padded to 10), ``SoortMisdrijf`` (space-padde
 to 6, e.g. ``'1.4.6 '``), ``Perioden`` (``2024JJ00``, ``2024MM01``) and
 ``GeregistreerdeMisdrijven_1`` (``GeregistreerdeOverlast_1`` for 47024NED). Codes
 are stripped; ``SoortMisdrijf`` codes map to our categories through the config
-(``0.0.0``, the total, is never summed with its parts). :func:`politie_jaartotalen`
+(``0.0.0``, the total, is never summed with its parts). :func:`police_yearly_totals`
 turns either table into counts per area, year and category.
 """
 
@@ -29,18 +29,18 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from wijkplan.config import LeefbaarheidConfig, load_config
+from wijkplan.config import LiveabilityConfig, load_config
 from wijkplan.errors import SourceNotFoundError, ValidationError
+from wijkplan.problems import Problems
 from wijkplan.sources._io import read_vector
-from wijkplan.sources.leefbaarometer import add_capped
-from wijkplan.sources.validate import Problems, require_columns, to_rd
+from wijkplan.sources.validate import require_columns, to_rd
 
 __all__ = [
     "INCIDENT_COLUMNS",
     "POLICE_TABLES",
-    "load_incidenten",
-    "load_politie",
-    "politie_jaartotalen",
+    "load_incidents",
+    "load_police_table",
+    "police_yearly_totals",
 ]
 
 INCIDENT_COLUMNS = ("datum", "categorie")
@@ -91,11 +91,11 @@ def _parse_dates(values: pd.Series) -> pd.Series:
     return out
 
 
-def load_incidenten(
+def load_incidents(
     path: Path | str,
     *,
     buurten: gpd.GeoDataFrame,
-    config: LeefbaarheidConfig | None = None,
+    config: LiveabilityConfig | None = None,
     layer: str | None = None,
     today: dt.date | None = None,
 ) -> gpd.GeoDataFrame:
@@ -121,18 +121,16 @@ def load_incidenten(
 
     datum = _parse_dates(gdf["datum"])
     empty = gdf["datum"].isna() | (gdf["datum"].astype("string").str.strip() == "")
-    add_capped(problems, "datum", "lege datum", list(rows[empty]))
+    problems.add_capped("datum", "lege datum", list(rows[empty]))
     bad = datum.isna() & ~empty
-    add_capped(
-        problems,
+    problems.add_capped(
         "datum",
         "geen datum (verwacht JJJJ-MM-DD of DD-MM-JJJJ)",
         [f"{r}: {v}" for r, v in zip(rows[bad], gdf["datum"][bad], strict=True)],
     )
     limit = pd.Timestamp(today or dt.date.today()) + pd.Timedelta(days=1)
     future = datum >= limit
-    add_capped(
-        problems,
+    problems.add_capped(
         "datum",
         "datum in de toekomst",
         [f"{r}: {v.date()}" for r, v in zip(rows[future], datum[future], strict=True)],
@@ -141,8 +139,7 @@ def load_incidenten(
     cat = gdf["categorie"].astype("string").str.strip().str.lower()
     unknown = cat.isna() | ~cat.isin(config.categories)
     known = ", ".join(config.categories)
-    add_capped(
-        problems,
+    problems.add_capped(
         "categorie",
         f"onbekende categorie (bekend: {known})",
         [f"{r}: {v}" for r, v in zip(rows[unknown], gdf["categorie"][unknown], strict=True)],
@@ -152,7 +149,7 @@ def load_incidenten(
     if rd is not None:
         geoms = rd.geometry
         null = geoms.isna() | geoms.is_empty
-        add_capped(problems, "geometry", "lege geometrie", list(rows[null]))
+        problems.add_capped("geometry", "lege geometrie", list(rows[null]))
         kinds = geoms.geom_type
         single_multi = (
             (kinds == "MultiPoint")
@@ -171,8 +168,7 @@ def load_incidenten(
             else geoms
         )
         not_point = ~null & ~((kinds == "Point") | single_multi)
-        add_capped(
-            problems,
+        problems.add_capped(
             "geometry",
             "geen punt",
             [f"{r}: {k}" for r, k in zip(rows[not_point], kinds[not_point], strict=True)],
@@ -185,8 +181,7 @@ def load_incidenten(
         joined = gpd.sjoin(pts, bu, how="left", predicate="intersects")
         joined = joined.sort_values(["_row", "buurtcode"]).drop_duplicates("_row")
         outside = joined["buurtcode"].isna().to_numpy()
-        add_capped(
-            problems,
+        problems.add_capped(
             "geometry",
             "punt ligt buiten de gemeente",
             [
@@ -249,7 +244,7 @@ def _read_police(path: Path) -> pd.DataFrame:
         ) from exc
 
 
-def load_politie(path: Path | str, *, config: LeefbaarheidConfig | None = None) -> pd.DataFrame:
+def load_police_table(path: Path | str, *, config: LiveabilityConfig | None = None) -> pd.DataFrame:
     """Load one police open-data table (47018NED, 47022NED or 47024NED) in long form.
 
     Returns ``gebiedscode`` (stripped), ``niveau`` (buurt/wijk/gemeente/land),
@@ -284,8 +279,7 @@ def load_politie(path: Path | str, *, config: LeefbaarheidConfig | None = None) 
 
     area = raw["WijkenEnBuurten"].str.strip()
     bad_area = ~area.str.match(_AREA_RE).fillna(False)
-    add_capped(
-        problems,
+    problems.add_capped(
         "WijkenEnBuurten",
         "onbekende gebiedscode",
         [
@@ -295,8 +289,7 @@ def load_politie(path: Path | str, *, config: LeefbaarheidConfig | None = None) 
     )
     period = raw["Perioden"].str.strip().str.extract(_PERIOD_RE)
     bad_period = period[0].isna()
-    add_capped(
-        problems,
+    problems.add_capped(
         "Perioden",
         "onbekende periodecode (verwacht bijv. 2024JJ00 of 2024MM01)",
         [f"{r}: {v!r}" for r, v in zip(rows[bad_period], raw["Perioden"][bad_period], strict=True)],
@@ -308,14 +301,13 @@ def load_politie(path: Path | str, *, config: LeefbaarheidConfig | None = None) 
         | ((ptype == "kwartaal") & ~number.between(1, 4))
         | ((ptype == "maand") & ~number.between(1, 12))
     )
-    add_capped(problems, "Perioden", "ongeldig periodenummer", list(raw["Perioden"][out_of_range]))
+    problems.add_capped("Perioden", "ongeldig periodenummer", list(raw["Perioden"][out_of_range]))
     soort = raw[dimension[0]].str.strip()
     text = raw[measure[0]].str.strip()
     missing = text.isna() | text.isin(["", ".", "null", "None"])
     count = pd.to_numeric(text.where(~missing), errors="coerce")
     bad_count = (count.isna() & ~missing) | (count < 0) | (count % 1 != 0)
-    add_capped(
-        problems,
+    problems.add_capped(
         measure[0],
         "geen geheel aantal ≥ 0",
         [f"{r}: {v}" for r, v in zip(rows[bad_count], text[bad_count], strict=True)],
@@ -363,8 +355,8 @@ def load_politie(path: Path | str, *, config: LeefbaarheidConfig | None = None) 
     ).reset_index(drop=True)
 
 
-def politie_jaartotalen(police: pd.DataFrame, *, niveau: str = "buurt") -> pd.DataFrame:
-    """Counts per area, year and category from :func:`load_politie` output(s).
+def police_yearly_totals(police: pd.DataFrame, *, niveau: str = "buurt") -> pd.DataFrame:
+    """Counts per area, year and category from :func:`load_police_table` output(s).
 
     Only rows with a category count. A year's figure is the yearly row when the
     table has one, else the sum of its months (or quarters); ``volledig`` says

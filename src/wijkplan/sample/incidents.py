@@ -29,7 +29,7 @@ from wijkplan.sample.common import gemeentecode_of, residential_weight, rng_for,
 from wijkplan.sample.leefbaarometer import default_regie_buurtcodes
 from wijkplan.settings import CRS_RD
 
-__all__ = ["FILE_NAME", "SAMPLE_YEARS", "sample_incidenten", "write_sample_incidenten"]
+__all__ = ["FILE_NAME", "SAMPLE_YEARS", "sample_incidents", "write_sample_incidents"]
 
 SAMPLE_YEARS = tuple(range(2019, 2025))
 FILE_NAME = "incidenten.gpkg"
@@ -57,7 +57,7 @@ def _points_in(geom: shapely.Geometry, n: int, rng: np.random.Generator) -> np.n
     return np.concatenate(out) if out else np.array([], dtype=object)
 
 
-def sample_incidenten(
+def sample_incidents(
     buurten: gpd.GeoDataFrame,
     *,
     regie_buurtcodes: Sequence[str] | None = None,
@@ -122,7 +122,7 @@ def sample_incidenten(
     return gpd.GeoDataFrame(frame[cols], geometry="geometry", crs=CRS_RD)
 
 
-def write_sample_incidenten(
+def write_sample_incidents(
     buurten: gpd.GeoDataFrame,
     out_path: Path | str,
     *,
@@ -134,7 +134,7 @@ def write_sample_incidenten(
     if out.suffix == "" or out.is_dir():
         out = out / FILE_NAME
     out.parent.mkdir(parents=True, exist_ok=True)
-    points = sample_incidenten(buurten, regie_buurtcodes=regie_buurtcodes, years=years)
+    points = sample_incidents(buurten, regie_buurtcodes=regie_buurtcodes, years=years)
     if out.exists():
         out.unlink()
     points.to_file(out, layer="incidenten", driver="GPKG", engine="pyogrio")

@@ -1,0 +1,103 @@
+"""The layer build: validate every source in a data folder and write the GeoPackage.
+
+Everything that writes lives in this package. :func:`build_layers` is what
+``wijkplan build`` runs; it runs the theme modules in order, each taking the
+validated sources and returning its layers and report entries:
+
+1. :mod:`~wijkplan.build.boundaries`: buurten, wijken (required) and complexen;
+2. :mod:`~wijkplan.build.agreements`: the agreement ledger and its areas;
+3. :mod:`~wijkplan.build.liveability`: Leefbaarometer and incidents.
+
+It works for any municipality whose ``buurten.*`` and ``wijken.*`` are in the
+folder; other sources are used when present and reported as absent otherwise
+(never invented). :mod:`~wijkplan.build.geopackage` checks every layer against
+the catalogue and writes the GeoPackage to a temporary file that is renamed, so a
+failed build leaves an earlier GeoPackage untouched; :mod:`~wijkplan.build.rasters`
+writes the Leefbaarometer GeoTIFFs the same way.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+
+from wijkplan.build import agreements, boundaries, liveability
+from wijkplan.build.context import BuildContext
+from wijkplan.build.geopackage import write_geopackage
+from wijkplan.config import load_config
+from wijkplan.errors import ValidationError
+from wijkplan.report import BuildReport
+
+__all__ = ["build_layers", "collect_layers"]
+
+
+def collect_layers(
+    data_dir: Path | str, *, ledger: Path | str | None = None, staging: Path
+) -> tuple[dict[str, pd.DataFrame], BuildReport]:
+    """Load and validate every source in ``data_dir``; return the layers and the report.
+
+    All validation problems of all sources are gathered and raised as one
+    ValidationError, so a user fixes everything in one round. The Leefbaarometer
+    GeoTIFFs derived on the way are written to ``staging``; their paths are in
+    ``report.rasters``.
+    """
+    ctx = BuildContext(
+        data_dir=Path(data_dir),
+        staging=staging,
+        config=load_config(),
+        ledger=Path(ledger) if ledger is not None else None,
+    )
+    bounds = boundaries.build(ctx)
+    agreed = agreements.build(ctx, bounds)
+    ctx.check()
+    live = liveability.build(ctx, bounds, agreed)
+    ctx.check()
+    layers: dict[str, pd.DataFrame] = {}
+    report = BuildReport(
+        gemeentecode=bounds.gemeentecode,
+        built_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        rasters={str(year): str(path) for year, path in live.rasters.items()},
+        priority_formula=live.formula,
+        threshold=ctx.config.threshold,
+        warnings=list(ctx.repairs),
+    )
+    for theme in (bounds.output, agreed.output, live.output):
+        layers.update(theme.layers)
+        report.sources += theme.sources
+        report.warnings += theme.notes
+    return layers, report
+
+
+def build_layers(
+    data_dir: Path | str, out: Path | str, *, ledger: Path | str | None = None
+) -> BuildReport:
+    """Validate the sources in ``data_dir`` and write the GeoPackage ``out``.
+
+    Derived rasters are staged in a temporary folder beside ``out`` and moved
+    next to it (``<out>_leefbaarometer_<jaar>.tif``) only when the whole build succeeded.
+    """
+    out = Path(out)
+    if out.is_dir() or out.suffix.lower() != ".gpkg":
+        raise ValidationError([f"{out}: --out moet een bestandsnaam op .gpkg zijn (geen map)"])
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".wijkplan-build-", dir=out.parent) as staging:
+        layers, report = collect_layers(data_dir, ledger=ledger, staging=Path(staging))
+        staged = {year: Path(path) for year, path in report.rasters.items()}
+        final = {
+            year: out.with_name(f"{out.stem}_leefbaarometer_{year}.tif")
+            if path.parent == Path(staging)
+            else path  # a user's own GeoTIFF stays where it is
+            for year, path in staged.items()
+        }
+        report.rasters = {year: str(path) for year, path in final.items()}
+        write_geopackage(layers, report, out, categories=load_config().categories)
+        # the rasters belong to this GeoPackage: moved in only after it was written
+        for year, path in staged.items():
+            if path != final[year]:
+                os.chmod(path, 0o644)
+                os.replace(path, final[year])
+    return report

@@ -1,0 +1,78 @@
+"""What the build's theme modules share: the run's context and what a theme contributes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TypeVar
+
+import pandas as pd
+
+from wijkplan.config import LiveabilityConfig
+from wijkplan.errors import ValidationError
+from wijkplan.report import ABSENT, REAL, SAMPLE, SourceEntry
+from wijkplan.settings import is_sample
+
+T = TypeVar("T")
+
+
+@dataclass
+class BuildContext:
+    """One build run: where the sources are, where rasters are staged, what went wrong.
+
+    Problems of every source are collected here and raised together (:meth:`check`),
+    so a user fixes everything in one round. Repaired geometries are listed in
+    ``repairs`` (warnings in the report).
+    """
+
+    data_dir: Path
+    staging: Path
+    config: LiveabilityConfig
+    ledger: Path | None = None
+    repairs: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    def attempt(self, load: Callable[[], T]) -> T | None:
+        """Run ``load``; a ValidationError's problems are collected and None returned."""
+        try:
+            return load()
+        except ValidationError as exc:
+            self.problems += exc.problems
+            return None
+
+    def check(self) -> None:
+        """Raise every problem collected so far as one ValidationError."""
+        if self.problems:
+            raise ValidationError(self.problems)
+
+
+@dataclass
+class ThemeOutput:
+    """What one theme contributes to the build: layers, report entries and notes."""
+
+    layers: dict[str, pd.DataFrame] = field(default_factory=dict)
+    sources: list[SourceEntry] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def source(
+        self,
+        name: str,
+        path: Path | None,
+        count: int | None,
+        kind: str,
+        label: str | None = None,
+    ) -> None:
+        self.sources.append(SourceEntry(name, str(path) if path else None, kind, count, label))
+
+    def absent(self, name: str, why: str | None = None) -> None:
+        self.sources.append(SourceEntry(name, None, ABSENT))
+        if why:
+            self.notes.append(f"{name}: {why}")
+
+
+def kind_of(frame: pd.DataFrame) -> str:
+    """``voorbeelddata`` when every record carries the sample mark in ``bron``, else ``echt``."""
+    if "bron" in frame.columns and len(frame) and frame["bron"].map(is_sample).all():
+        return SAMPLE
+    return REAL

@@ -1,0 +1,232 @@
+"""The layer catalogue: every layer and table the build writes, declared once.
+
+This module is the contract between the build, the reading side, the dossier,
+the app's map themes, the exports and the tests. For each layer it says its
+name, geometry type (or none, for a table), key, theme, source kind (real,
+sample or derived), whether it holds suppressed counts, and every column with
+its meaning (Dutch: GIS staff read it in QGIS) and unit.
+
+The build checks every frame against its declaration before writing
+(:func:`check_frame`), and the GeoPackage carries the catalogue: layer
+descriptions in ``gpkg_contents``, column titles in ``gpkg_data_columns`` and
+the whole table as ``catalogus``.
+
+Columns named with ``{categorie}`` stand for one column per incident category
+of the liveability config (``overlast``, ``per_1000_overlast``, ...), present for
+the categories the incident source has.
+
+>>> LAYERS["buurten"].key, LAYERS["buurten"].geometry
+('buurtcode', 'MultiPolygon')
+>>> [c.name for c in expand(LAYERS["incidenten_wijk"], ["geweld"]) if "geweld" in c.name]
+['geweld', 'per_1000_geweld']
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+
+import pandas as pd
+
+from wijkplan.catalogue.layers import (
+    CATALOGUE_TABLE,
+    DECLARED,
+    DIMENSIONS,
+    KERNCIJFERS,
+    LAYERS,
+    LEDGER_TABLE,
+    MAP_THEMES,
+    REPORT_TABLE,
+    SCORE_LABELS,
+    SCORES,
+)
+from wijkplan.catalogue.model import CATEGORY, Column, ColumnType, Layer, LayerKind, MapTheme
+
+__all__ = [
+    "CATALOGUE_TABLE",
+    "CATEGORY",
+    "DIMENSIONS",
+    "KERNCIJFERS",
+    "LAYERS",
+    "LEDGER_TABLE",
+    "MAP_THEMES",
+    "REPORT_TABLE",
+    "SCORES",
+    "SCORE_LABELS",
+    "Column",
+    "ColumnType",
+    "Layer",
+    "LayerKind",
+    "MapTheme",
+    "catalogue_table",
+    "expand",
+    "expected_columns",
+    "frame_problems",
+    "layer",
+    "layer_needed",
+    "presence_text",
+    "to_json",
+]
+
+
+def layer(name: str) -> Layer:
+    """The declaration of a layer; an undeclared name is a bug (KeyError)."""
+    return LAYERS[name]
+
+
+def expand(spec: Layer, categories: Sequence[str]) -> list[Column]:
+    """The layer's columns with ``{categorie}`` replaced by each incident category."""
+    out: list[Column] = []
+    for c in spec.columns:
+        if CATEGORY in c.name:
+            out += [
+                replace(
+                    c,
+                    name=c.name.replace(CATEGORY, cat),
+                    meaning=f"{c.meaning}: {cat}",
+                    when="categorie",
+                )
+                for cat in categories
+            ]
+        else:
+            out.append(c)
+    return out
+
+
+_DTYPE_OK = {
+    "tekst": lambda s: pd.api.types.is_string_dtype(s) or s.dtype == object,
+    "json": lambda s: pd.api.types.is_string_dtype(s) or s.dtype == object,
+    "geheel getal": lambda s: pd.api.types.is_integer_dtype(s) or s.isna().all(),
+    "getal": lambda s: pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s),
+    "ja/nee": lambda s: pd.api.types.is_bool_dtype(s),
+}
+
+
+def frame_problems(name: str, frame: pd.DataFrame, *, categories: Sequence[str]) -> list[str]:
+    """Where ``frame`` differs from the declaration of layer ``name`` (empty: it conforms).
+
+    Checks: the layer is declared; every column is declared and of its type; the
+    geometry (or its absence) is as declared; the key is unique.
+    """
+    if name not in LAYERS:
+        return [f"laag {name!r} staat niet in de catalogus"]
+    spec = LAYERS[name]
+    declared = {c.name: c for c in expand(spec, categories)}
+    problems = []
+    geometry_name = getattr(frame, "_geometry_column_name", None)
+    has_geometry = geometry_name is not None and geometry_name in frame.columns
+    if (spec.geometry is None) == has_geometry:
+        problems.append(
+            f"laag {name}: geometrie {'aanwezig' if has_geometry else 'ontbreekt'}, "
+            f"verwacht {spec.geometry or 'geen'}"
+        )
+    elif has_geometry and spec.geometry == "MultiPolygon":
+        kinds = set(frame.geometry.geom_type.dropna())
+        if not kinds <= {"Polygon", "MultiPolygon"}:
+            problems.append(f"laag {name}: geometrie {sorted(kinds)}, verwacht vlakken")
+    for col in frame.columns:
+        if col == geometry_name:
+            continue
+        if col not in declared:
+            problems.append(f"laag {name}: kolom {col!r} staat niet in de catalogus")
+            continue
+        series = frame[col]
+        if series.notna().any() and not _DTYPE_OK[declared[col].type](series.dropna()):
+            problems.append(
+                f"laag {name}: kolom {col!r} heeft type {series.dtype}, verwacht {declared[col].type}"
+            )
+    for col in declared.values():
+        if col.when is None and col.name not in frame.columns:
+            problems.append(f"laag {name}: kolom {col.name!r} ontbreekt")
+    if spec.key is not None:
+        key = [spec.key] if isinstance(spec.key, str) else list(spec.key)
+        if all(k in frame.columns for k in key) and frame.duplicated(key).any():
+            problems.append(f"laag {name}: sleutel {'+'.join(key)} is niet uniek")
+    return problems
+
+
+def expected_columns(
+    name: str, *, categories: Sequence[str], sources: Iterable[str]
+) -> tuple[set[str], set[str]]:
+    """(must be present, may be present) column names of a layer, given the sources present."""
+    present = set(sources)
+    must, may = set(), set()
+    for c in expand(LAYERS[name], categories):
+        if c.when is None or (c.when not in ("bron", "categorie") and c.when in present):
+            must.add(c.name)
+        else:
+            may.add(c.name)
+    return must, may
+
+
+def layer_needed(name: str, sources: Iterable[str]) -> bool:
+    """Whether the build writes layer ``name`` when ``sources`` are present.
+
+    A need ``"a|b"`` is met by either source.
+    """
+    present = set(sources)
+    return all(any(alt in present for alt in need.split("|")) for need in LAYERS[name].needs)
+
+
+def catalogue_table(categories: Sequence[str]) -> pd.DataFrame:
+    """The catalogue as one table (a row per layer and per column), Dutch headers."""
+    rows = []
+    for spec in DECLARED:
+        common = {"thema": spec.theme, "soort": spec.kind, "afgeschermd": spec.suppressed}
+        rows.append(
+            {
+                "laag": spec.name,
+                "kolom": "",
+                "type": spec.geometry or "tabel",
+                "betekenis": f"{spec.title}. {spec.description}",
+                "eenheid": None,
+                "aanwezig": "met " + " en ".join(spec.needs) if spec.needs else "altijd",
+                **common,
+            }
+        )
+        for c in expand(spec, categories):
+            rows.append(
+                {
+                    "laag": spec.name,
+                    "kolom": c.name,
+                    "type": c.type,
+                    "betekenis": c.meaning,
+                    "eenheid": c.unit,
+                    "aanwezig": presence_text(c.when),
+                    **common,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def presence_text(when: str | None) -> str:
+    """When a column is present, in words."""
+    if when is None:
+        return "altijd"
+    if when == "bron":
+        return "als het bronbestand de kolom heeft"
+    if when == "categorie":
+        return "voor elke incidentcategorie met gegevens"
+    return f"met bron {when}"
+
+
+def to_json() -> str:
+    """The declarations as JSON (for documentation and other tools)."""
+    return json.dumps(
+        {
+            spec.name: {
+                "titel": spec.title,
+                "beschrijving": spec.description,
+                "geometrie": spec.geometry,
+                "sleutel": spec.key,
+                "thema": spec.theme,
+                "soort": spec.kind,
+                "afgeschermd": spec.suppressed,
+                "kolommen": {c.name: c.title for c in spec.columns},
+            }
+            for spec in DECLARED
+        },
+        ensure_ascii=False,
+        indent=2,
+    )
