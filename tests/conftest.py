@@ -99,6 +99,15 @@ def built_layers(bundled_data: Path, tmp_path_factory: pytest.TempPathFactory) -
     return out
 
 
+@pytest.fixture
+def app_env(built_layers: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Run Streamlit pages (AppTest) from the checkout on the built layers, offline."""
+    monkeypatch.chdir(REPO)
+    monkeypatch.setenv("WIJKPLAN_LAYERS", str(built_layers))
+    monkeypatch.setenv("WIJKPLAN_BASEMAP", "geen")
+    return built_layers
+
+
 @pytest.fixture(autouse=True)
 def isolated_status_store(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch

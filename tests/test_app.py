@@ -2,17 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import REPO
-
-
-@pytest.fixture
-def app_env(built_layers, monkeypatch):
-    monkeypatch.chdir(REPO)
-    monkeypatch.setenv("WIJKPLAN_LAYERS", str(built_layers))
-    monkeypatch.setenv("WIJKPLAN_BASEMAP", "geen")
 
 
 def test_app_routes_and_shows_sample_notice(app_env):

@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import REPO
-from wijkplan.afspraken import StatusStore, load_ledger
-
-
-@pytest.fixture
-def app_env(built_layers, monkeypatch):
-    monkeypatch.chdir(REPO)
-    monkeypatch.setenv("WIJKPLAN_LAYERS", str(built_layers))
-    monkeypatch.setenv("WIJKPLAN_BASEMAP", "geen")
+from wijkplan.afspraken.ledger import load_ledger
+from wijkplan.afspraken.store import StatusStore
 
 
 def page() -> AppTest:

@@ -10,23 +10,23 @@ import pytest
 from shapely.geometry import Polygon
 
 from tests.conftest import BUNDLED
-from wijkplan import layers as layerio
+from wijkplan import read
 from wijkplan.build import build_layers
 from wijkplan.cli import main
 
 
 def test_bundled_build(built_layers):
-    names = layerio.layer_names(built_layers)
+    names = read.layer_names(built_layers)
     assert {"buurten", "wijken", "complexen", "build_report"} <= set(names)
-    buurten = layerio.read_layer(built_layers, "buurten")
-    wijken = layerio.read_layer(built_layers, "wijken")
+    buurten = read.read_layer(built_layers, "buurten")
+    wijken = read.read_layer(built_layers, "wijken")
     assert len(buurten) == 100 and len(wijken) == 16
     assert buurten.crs.to_epsg() == 28992 and wijken.crs.to_epsg() == 28992
     assert buurten.geometry.is_valid.all()
-    report = layerio.read_report(built_layers)
-    kinds = {s.naam: s.soort for s in report.bronnen}
+    report = read.read_report(built_layers)
+    kinds = {s.name: s.kind for s in report.sources}
     assert kinds["buurten"] == "echt" and kinds["complexen"] == "voorbeelddata"
-    assert report.uses_sample_data and report.lagen["buurten"] == 100
+    assert report.uses_sample_data and report.layers["buurten"] == 100
 
 
 def test_ogrinfo_reads_rd(built_layers):
@@ -51,8 +51,8 @@ def test_other_municipality_boundaries_only(write_boundaries, tmp_path, capsys):
     assert main(["build", "--data", str(data), "--out", str(out)]) == 0
     printed = capsys.readouterr().out
     assert "complexen" in printed and "niet aanwezig" in printed
-    assert set(layerio.layer_names(out)) == {"buurten", "wijken", "build_report"}
-    assert layerio.read_report(out).gemeentecode == "GM9999"
+    assert set(read.layer_names(out)) == {"buurten", "wijken", "build_report", "catalogus"}
+    assert read.read_report(out).gemeentecode == "GM9999"
 
 
 def test_spike_repaired_and_reported(write_boundaries, tiny_buurten, tmp_path):
@@ -70,7 +70,7 @@ def test_spike_repaired_and_reported(write_boundaries, tiny_buurten, tmp_path):
     )
     data = write_boundaries(bad, suffix=".gpkg")
     report = build_layers(data, tmp_path / "x.gpkg")
-    assert any("BU99990201" in w for w in report.waarschuwingen)
+    assert any("BU99990201" in w for w in report.warnings)
 
 
 @pytest.mark.filterwarnings("ignore:'crs' was not provided:UserWarning")

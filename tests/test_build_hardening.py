@@ -17,7 +17,7 @@ from shapely.geometry import Point
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import REPO
-from wijkplan import layers as layerio
+from wijkplan import read
 from wijkplan.build import build_layers
 from wijkplan.cli import main
 from wijkplan.sample.leefbaarometer import CSV_NAME, GPKG_NAME, sample_leefbaarometer
@@ -58,7 +58,7 @@ def test_buurt_without_scored_cells_has_a_dossier(alphen, tmp_path, capsys, monk
     assert main(["dossier", code, "--layers", str(out)]) == 0
     assert "Geen gescoorde Leefbaarometer-cellen" in capsys.readouterr().out
     assert main(["dossier", code, "--json", "--layers", str(out)]) == 0
-    assert "scores" not in json.loads(capsys.readouterr().out)["leefbaarheid"]
+    assert json.loads(capsys.readouterr().out)["leefbaarheid"]["scores"] is None
     monkeypatch.chdir(REPO)
     monkeypatch.setenv("WIJKPLAN_LAYERS", str(out))
     monkeypatch.setenv("WIJKPLAN_BASEMAP", "geen")
@@ -76,7 +76,7 @@ def test_point_complexes_get_the_cell_under_them(alphen, tmp_path):
     points.to_file(alphen / "complexen.gpkg")
     out = tmp_path / "x.gpkg"
     build_layers(alphen, out)
-    scores = layerio.read_layer(out, "leefbaarheid_complexen")
+    scores = read.read_layer(out, "leefbaarheid_complexen")
     # every complex is homes, and the sample (like the real grid) scores every cell with homes
     assert scores["afw"].notna().all()
 
@@ -95,11 +95,11 @@ def test_police_tables_beat_sample_points_and_count_years_once(alphen, tmp_path)
     _police_csv(alphen / "politie_47022NED.csv", rows)
     out = tmp_path / "x.gpkg"
     report = build_layers(alphen, out)
-    entry = next(s for s in report.bronnen if s.naam == "incidenten")
-    assert entry.soort == "echt" and entry.pad.endswith("politie_47022NED.csv")
-    assert any("voorbeeld-incidenten" in w for w in report.waarschuwingen)
-    assert any("niet in deze grenzen" in w for w in report.waarschuwingen)
-    table = layerio.read_layer(out, "incidenten_buurt")
+    entry = next(s for s in report.sources if s.name == "incidenten")
+    assert entry.kind == "echt" and entry.path.endswith("politie_47022NED.csv")
+    assert any("voorbeeld-incidenten" in w for w in report.warnings)
+    assert any("niet in deze grenzen" in w for w in report.warnings)
+    table = read.read_layer(out, "incidenten_buurt")
     row = table[(table["buurtcode"] == "BU04840306") & (table["periode"] == "2023")].iloc[0]
     assert row["woninginbraak"] == 12  # the yearly figure, not 12 + 12 months
     assert row["vernieling"] == 9
@@ -111,11 +111,11 @@ def test_small_incident_file_count_is_not_published(alphen, tmp_path):
     points.to_file(alphen / "incidenten.gpkg")
     out = tmp_path / "x.gpkg"
     report = build_layers(alphen, out)
-    entry = next(s for s in report.bronnen if s.naam == "incidenten")
-    assert entry.objecten is None
+    entry = next(s for s in report.sources if s.name == "incidenten")
+    assert entry.count is None
     assert "3 objecten" not in "\n".join(report.lines())
-    stored = layerio.read_report(out)
-    assert next(s for s in stored.bronnen if s.naam == "incidenten").objecten is None
+    stored = read.read_report(out)
+    assert next(s for s in stored.sources if s.name == "incidenten").count is None
 
 
 def test_real_leefbaarometer_download_beats_the_sample(alphen, tmp_path):
@@ -128,9 +128,9 @@ def test_real_leefbaarometer_download_beats_the_sample(alphen, tmp_path):
     assert (alphen / CSV_NAME).exists() and (alphen / GPKG_NAME).exists()
     out = tmp_path / "x.gpkg"
     report = build_layers(alphen, out)
-    entry = next(s for s in report.bronnen if s.naam == "leefbaarometer")
-    assert entry.soort == "echt" and "Leefbaarometer-scores grids" in entry.pad
-    assert layerio.read_layer(out, "leefbaarheid")["afw"].mean() > 0.3
+    entry = next(s for s in report.sources if s.name == "leefbaarometer")
+    assert entry.kind == "echt" and "Leefbaarometer-scores grids" in entry.path
+    assert read.read_layer(out, "leefbaarheid")["afw"].mean() > 0.3
     assert main(["sample-data", "--data", str(alphen)]) == 0  # the sample step does not trip either
 
 
@@ -217,5 +217,5 @@ def test_corrupt_layers_file_is_one_line(tmp_path):
 
 
 def test_point_records_layer_free(built_layers):
-    for name in layerio.layer_names(built_layers):
+    for name in read.layer_names(built_layers):
         assert pyogrio.read_info(built_layers, layer=name)["geometry_type"] != "Point"

@@ -11,14 +11,14 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import REPO
-from wijkplan import layers as layerio
+from wijkplan import read
 from wijkplan.config import load_config
 
 COUNT_TABLES = ("incidenten_buurt", "incidenten_wijk", "incidenten_regie", "incidenten_gemeente")
 
 
 def test_layers_and_rasters(built_layers):
-    names = set(layerio.layer_names(built_layers))
+    names = set(read.layer_names(built_layers))
     assert {
         "leefbaarheid",
         "leefbaarheid_complexen",
@@ -26,11 +26,11 @@ def test_layers_and_rasters(built_layers):
         "leefbaarheid_trend",
     } <= names
     assert set(COUNT_TABLES) <= names
-    lb = layerio.read_layer(built_layers, "leefbaarheid")
+    lb = read.read_layer(built_layers, "leefbaarheid")
     assert len(lb) == 100 and lb.crs.to_epsg() == 28992
-    report = layerio.read_report(built_layers)
+    report = read.read_report(built_layers)
     assert set(report.rasters) == {"2020", "2022", "2024"}
-    assert report.prioriteit_formule and "Prioriteit" in report.prioriteit_formule
+    assert report.priority_formula and "Prioriteit" in report.priority_formula
     # the regie areas rank highest on the sample data (lower scores, more incidents there)
     top = set(lb.sort_values("rang").head(3)["buurtcode"])
     assert {"BU04840306", "BU04847009"} <= top
@@ -43,10 +43,10 @@ def test_means_agree_with_exactextract(built_layers):
         exactextract = pytest.importorskip("exactextract")
     import rasterio
 
-    report = layerio.read_report(built_layers)
+    report = read.read_report(built_layers)
     tif = report.rasters["2024"]
-    buurten = layerio.read_layer(built_layers, "buurten")
-    ours = layerio.read_layer(built_layers, "leefbaarheid").set_index("buurtcode")
+    buurten = read.read_layer(built_layers, "buurten")
+    ours = read.read_layer(built_layers, "leefbaarheid").set_index("buurtcode")
     with rasterio.open(tif) as src:
         names = list(src.descriptions)
     theirs = exactextract.exact_extract(
@@ -73,7 +73,7 @@ def _count_columns(frame: pd.DataFrame) -> list[str]:
 
 def test_no_output_holds_a_count_from_1_to_4(built_layers):
     t = load_config().threshold
-    for name in layerio.layer_names(built_layers):
+    for name in read.layer_names(built_layers):
         frame = pyogrio.read_dataframe(built_layers, layer=name, read_geometry=False)
         for column in _count_columns(frame):
             values = pd.to_numeric(frame[column], errors="coerce")
@@ -84,7 +84,7 @@ def test_no_output_holds_a_count_from_1_to_4(built_layers):
 
 
 def test_point_records_never_leave_the_build(built_layers):
-    for name in layerio.layer_names(built_layers):
+    for name in read.layer_names(built_layers):
         info = pyogrio.read_info(built_layers, layer=name)
         assert info["geometry_type"] not in ("Point", "MultiPoint"), name
         assert "datum" not in list(info["fields"]), name
@@ -96,7 +96,7 @@ def test_suppressed_cells_cannot_be_recovered_from_published_totals(built_layers
     b = pyogrio.read_dataframe(built_layers, layer="incidenten_buurt")
     w = pyogrio.read_dataframe(built_layers, layer="incidenten_wijk")
     g = pyogrio.read_dataframe(built_layers, layer="incidenten_gemeente")
-    buurten = layerio.read_layer(built_layers, "buurten")[["buurtcode", "wijkcode"]]
+    buurten = read.read_layer(built_layers, "buurten")[["buurtcode", "wijkcode"]]
     b = b.merge(buurten, on="buurtcode")
     cats = [c for c in _count_columns(b) if c != "totaal"]
     recovered = []
@@ -123,13 +123,6 @@ def test_suppressed_cells_cannot_be_recovered_from_published_totals(built_layers
             if group[c].isna().sum() == 1:
                 recovered.append(("jaren-som", code, None, c))
     assert recovered == []
-
-
-@pytest.fixture
-def app_env(built_layers, monkeypatch):
-    monkeypatch.chdir(REPO)
-    monkeypatch.setenv("WIJKPLAN_LAYERS", str(built_layers))
-    monkeypatch.setenv("WIJKPLAN_BASEMAP", "geen")
 
 
 @pytest.mark.parametrize("code", ["BU04840306", "BU04847009", "regie-edelstenenbuurt", "WK048403"])

@@ -16,9 +16,28 @@ def test_dossier_json_wijk(built_layers, capsys):
     assert main(["dossier", "wk048402", "--json", "--layers", str(built_layers)]) == 0
     d = json.loads(capsys.readouterr().out)
     assert d["niveau"] == "wijk" and d["naam"] == "Ridderveld"
-    assert d["kerncijfers"]["Inwoners"] == 13500
+    figures = {f["kolom"]: f["waarde"] for f in d["kerncijfers"]}
+    assert figures["aantal_inwoners"] == 13500
     assert {"code": "BU04840210", "naam": "Planetenbuurt-Noord"} in d["buurten"]
     assert d["complexen"]["woningen"] == sum(r["aantal_woningen"] for r in d["complexen"]["lijst"])
+
+
+def test_dossier_of_a_complex_and_of_the_gemeente(built_layers, capsys):
+    from wijkplan.read import read_layer
+
+    complexen = read_layer(built_layers, "complexen").set_index("complex_id")
+    cid = complexen.index[0]
+    assert main(["dossier", cid, "--json", "--layers", str(built_layers)]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert (d["niveau"], d["complex"]["complex_id"]) == ("complex", cid)
+    assert d["buurten"][0]["code"] == complexen.loc[cid, "buurtcode"]
+    assert d["leefbaarheid"]["bron"] == "Leefbaarometer-grid onder het complex"
+    assert main(["dossier", "GM0484", "--layers", str(built_layers)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Alphen aan den Rijn (GM0484), gemeente")
+    wijken = read_layer(built_layers, "wijken")
+    total = f"{int(wijken['aantal_inwoners'].sum()):,}".replace(",", ".")
+    assert f"Inwoners (1 januari): {total}" in out  # the sum over the wijken, Dutch digits
 
 
 def test_unknown_code_and_missing_layers(built_layers, tmp_path, capsys):

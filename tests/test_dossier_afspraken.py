@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 
-from wijkplan import layers as layerio
+from wijkplan import read
 from wijkplan.build import build_layers
 from wijkplan.cli import main
 
@@ -16,12 +16,12 @@ def _dossier(capsys, code, layers, *extra):
 
 
 def test_build_writes_agreement_layers(built_layers):
-    names = set(layerio.layer_names(built_layers))
+    names = set(read.layer_names(built_layers))
     assert {"afspraken", "afspraak_gebieden", "regiegebieden", "warmtegebieden"} <= names
-    regie = layerio.read_layer(built_layers, "regiegebieden")
+    regie = read.read_layer(built_layers, "regiegebieden")
     assert set(regie["regie_id"]) == {"regie-edelstenenbuurt", "regie-snijdelwijk"}
     assert regie.crs.to_epsg() == 28992
-    links = layerio.read_layer(built_layers, "afspraak_gebieden")
+    links = read.read_layer(built_layers, "afspraak_gebieden")
     assert {"gemeente", "regiegebied", "buurt", "warmtegebied"} <= set(links["niveau"])
 
 
@@ -83,7 +83,7 @@ def test_status_update_shows_in_dossier_and_survives_rebuild(bundled_data, tmp_p
     row = next(r for r in d["afspraken"]["lijst"] if r["afspraak_id"] == "PA2021-04a")
     assert (row["status"], row["voortgang"]) == ("lopend", 20)
     assert (
-        layerio.read_layer(layers, "afspraken").set_index("afspraak_id").loc["PA2021-04a", "status"]
+        read.read_layer(layers, "afspraken").set_index("afspraak_id").loc["PA2021-04a", "status"]
         == "lopend"
     )
     assert main(["afspraken", "history", "PA2021-04a", "--json"]) == 0
@@ -94,9 +94,9 @@ def test_status_update_shows_in_dossier_and_survives_rebuild(bundled_data, tmp_p
 
 def test_shipped_ledger_not_forced_on_other_municipality(write_boundaries, tmp_path):
     report = build_layers(write_boundaries(), tmp_path / "x.gpkg")
-    entry = next(s for s in report.bronnen if s.naam == "afspraken")
-    assert entry.soort == "afwezig"
-    assert any("hoort bij GM0484" in w for w in report.waarschuwingen)
+    entry = next(s for s in report.sources if s.name == "afspraken")
+    assert entry.kind == "afwezig"
+    assert any("hoort bij GM0484" in w for w in report.warnings)
 
 
 def test_explicit_bad_ledger_exits_2_and_names_code(write_boundaries, tmp_path, capsys):

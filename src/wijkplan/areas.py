@@ -97,7 +97,9 @@ class Areas:
         )
         for gm, group in frame.groupby("gemeentecode", sort=True)["buurtcode"]:
             naam = gemeentenamen.get(gm)
-            self._add(Area("gemeente", str(gm), str(naam) if pd.notna(naam) else str(gm), tuple(group)))
+            self._add(
+                Area("gemeente", str(gm), str(naam) if pd.notna(naam) else str(gm), tuple(group))
+            )
         self.complexen_loaded = complexen is not None
         self._complexen_in: dict[str, list[str]] = {}
         if complexen is not None:
@@ -116,7 +118,8 @@ class Areas:
                 "warmtegebied",
                 w.gebied_id,
                 w.naam,
-                tuple(w.buurtcodes) or tuple(b for wk in w.wijkcodes for b in self.buurten_in_wijk(wk)),
+                tuple(w.buurtcodes)
+                or tuple(b for wk in w.wijkcodes for b in self.buurten_in_wijk(wk)),
                 () if w.buurtcodes else tuple(w.wijkcodes),
             )
             for w in warmtegebieden
@@ -164,7 +167,9 @@ class Areas:
         upper = code.strip().upper()
         for kind, pattern in _BY_FORM:
             if pattern.match(upper):
-                raise ValidationError([f"{kind}code {upper!r} bestaat niet in deze gebiedsindeling"])
+                raise ValidationError(
+                    [f"{kind}code {upper!r} bestaat niet in deze gebiedsindeling"]
+                )
         raise ValidationError(
             [
                 f"gebiedscode {code!r} onbekend: verwacht een buurtcode (BU + 8 cijfers), wijkcode "
@@ -209,9 +214,7 @@ class Areas:
 
     def containing(self, buurtcode: str) -> list[Area]:
         """The regie and heat areas a buurt lies in."""
-        return [
-            a for a in (*self.regiegebieden, *self.warmtegebieden) if buurtcode in a.buurtcodes
-        ]
+        return [a for a in (*self.regiegebieden, *self.warmtegebieden) if buurtcode in a.buurtcodes]
 
     def overlapping(self, buurtcodes: Iterable[str]) -> list[Area]:
         """The regie and heat areas that share at least one buurt with ``buurtcodes``."""
@@ -220,8 +223,8 @@ class Areas:
             a for a in (*self.regiegebieden, *self.warmtegebieden) if inside & set(a.buurtcodes)
         ]
 
-    def search_options(self, kinds: Sequence[str] = ("buurt", "wijk", "regiegebied", "warmtegebied")) -> dict[str, str]:
+    def search_options(
+        self, kinds: Sequence[str] = ("buurt", "wijk", "regiegebied", "warmtegebied")
+    ) -> dict[str, str]:
         """Label → code of the areas of ``kinds``, sorted by label (for a search box)."""
-        return dict(
-            sorted((a.label, a.code) for a in self._areas.values() if a.kind in kinds)
-        )
+        return dict(sorted((a.label, a.code) for a in self._areas.values() if a.kind in kinds))

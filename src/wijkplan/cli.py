@@ -78,7 +78,9 @@ def make_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=cmd_build)
 
-    p = sub.add_parser("dossier", help="dossier van een gebied: buurt, wijk, gemeente, regie, warmte, complex")
+    p = sub.add_parser(
+        "dossier", help="dossier van een gebied: buurt, wijk, gemeente, regie, warmte, complex"
+    )
     p.add_argument(
         "code",
         help="buurtcode (BU…), wijkcode (WK…), gemeentecode (GM…), id van een regiegebied, "

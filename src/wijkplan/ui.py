@@ -183,10 +183,16 @@ def render_dossier(d: Dossier) -> None:
         st.markdown(f"**Oppervlakte:** {number(d.oppervlakte_ha, 1)} ha")
     figures = d.kerncijfers or d.kerncijfers_wijk or []
     if figures:
-        label = "Kerncijfers" if d.kerncijfers else f"Kerncijfers van wijk {d.wijk.naam if d.wijk else ''}"
+        label = (
+            "Kerncijfers"
+            if d.kerncijfers
+            else f"Kerncijfers van wijk {d.wijk.naam if d.wijk else ''}"
+        )
         st.markdown(f"**{label}** (CBS{f' {d.jaar}' if d.jaar else ''})")
         st.table(
-            pd.DataFrame({"waarde": [figure_text(f) for f in figures]}, index=[f.label for f in figures])
+            pd.DataFrame(
+                {"waarde": [figure_text(f) for f in figures]}, index=[f.label for f in figures]
+            )
         )
         if d.kerncijfers_toelichting:
             st.caption(d.kerncijfers_toelichting)
@@ -245,7 +251,9 @@ def render_liveability(lv: Liveability) -> None:
             + "."
         )
         if len(lv.trend) > 1:
-            st.altair_chart(_trend_chart(pd.DataFrame([vars(t) for t in lv.trend])), width="stretch")
+            st.altair_chart(
+                _trend_chart(pd.DataFrame([vars(t) for t in lv.trend])), width="stretch"
+            )
     if lv.prioriteit is not None and lv.prioriteit.waarde is not None:
         p = lv.prioriteit
         st.markdown(
@@ -258,7 +266,10 @@ def render_liveability(lv: Liveability) -> None:
             [
                 {
                     "periode": r.periode,
-                    **{c: display_count(r.aantallen[c], threshold=t) for c in [*inc.categorieen, "totaal"]},
+                    **{
+                        c: display_count(r.aantallen[c], threshold=t)
+                        for c in [*inc.categorieen, "totaal"]
+                    },
                 }
                 for r in inc.rijen
             ]
@@ -368,7 +379,11 @@ def available_themes(data: BuiltLayers) -> list[str]:
         return [GEEN_THEMA]
     return [
         GEEN_THEMA,
-        *(t for t, theme in THEMES.items() if theme.column in lb.columns and lb[theme.column].notna().any()),
+        *(
+            t
+            for t, theme in THEMES.items()
+            if theme.column in lb.columns and lb[theme.column].notna().any()
+        ),
     ]
 
 

@@ -10,8 +10,8 @@ import pytest
 
 from tests.afspraken.conftest import write_ledger
 from tests.conftest import REPO
-from wijkplan.afspraken.store import STATUS_STORE_ENV
 from wijkplan.afspraken.commands import build_parser, cmd_check, register, run
+from wijkplan.afspraken.store import STATUS_STORE_ENV
 from wijkplan.errors import ValidationError
 
 

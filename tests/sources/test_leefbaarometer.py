@@ -12,6 +12,7 @@ import rasterio
 from affine import Affine
 from shapely.geometry import Polygon, box
 
+from wijkplan.build.rasters import leefbaarometer_to_geotiff, leefbaarometer_to_geotiffs
 from wijkplan.errors import SourceNotFoundError, ValidationError
 from wijkplan.sample.common import sample_bron
 from wijkplan.sample.leefbaarometer import (
@@ -26,8 +27,6 @@ from wijkplan.sources.leefbaarometer import (
     CellsWarning,
     find_leefbaarometer,
     grid_id_of,
-    leefbaarometer_to_geotiff,
-    leefbaarometer_to_geotiffs,
     load_leefbaarometer,
     load_leefbaarometer_cells,
     open_liveability_raster,

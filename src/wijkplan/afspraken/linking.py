@@ -35,6 +35,7 @@ COLUMNS = [
     "via",
 ]
 
+
 def applicable_afspraken(
     ledger: Ledger, areas: Areas, code: str, *, store: StatusStore | None = None
 ) -> pd.DataFrame:

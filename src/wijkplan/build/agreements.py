@@ -151,7 +151,9 @@ def afspraken_frames(
     return afspraken, links
 
 
-_AFSPRAKEN_COLUMNS = [c.name for c in catalogue.layer("afspraken").columns][:-1]  # not status_stand_op
+_AFSPRAKEN_COLUMNS = [c.name for c in catalogue.layer("afspraken").columns][
+    :-1
+]  # not status_stand_op
 
 
 def _linked_ids(ledger: Ledger, niveau: str, code: str) -> list[str]:

@@ -109,8 +109,7 @@ def _liveability(lv: Liveability) -> list[str]:
         if lv.bron:
             lines.append(f"  bron: {lv.bron}")
         lines.append(
-            "  dimensies: "
-            + ", ".join(f"{k} {number(s.get(k), 3, sign=True)}" for k in DIMENSIONS)
+            "  dimensies: " + ", ".join(f"{k} {number(s.get(k), 3, sign=True)}" for k in DIMENSIONS)
         )
         if lv.trend:
             lines.append(
