@@ -16,9 +16,11 @@ from wijkplan.build.rasters import leefbaarometer_to_geotiff, leefbaarometer_to_
 from wijkplan.errors import SourceNotFoundError, ValidationError
 from wijkplan.sample.common import sample_bron
 from wijkplan.sample.leefbaarometer import (
+    CSV_NAME,
+    GPKG_NAME,
     default_regie_buurtcodes,
     sample_leefbaarometer,
-    write_sample_leefbaarometer,
+    write_scores_csv,
 )
 from wijkplan.settings import is_sample
 from wijkplan.sources.leefbaarometer import (
@@ -302,6 +304,17 @@ def _tiny_buurten() -> gpd.GeoDataFrame:
         geometry=polys,
         crs="EPSG:28992",
     )
+
+
+def write_sample_leefbaarometer(
+    buurten: gpd.GeoDataFrame, out: Path, **options: object
+) -> tuple[Path, Path]:
+    """The sample scores CSV and cell GeoPackage as ``wijkplan sample-data`` writes them."""
+    out.mkdir(parents=True, exist_ok=True)
+    scores, cells = sample_leefbaarometer(buurten, **options)  # type: ignore[arg-type]
+    write_scores_csv(scores, out / CSV_NAME)
+    cells.to_file(out / GPKG_NAME, layer="grid")
+    return out / CSV_NAME, out / GPKG_NAME
 
 
 def test_sample_real_format_through_the_real_loaders(tmp_path: Path) -> None:

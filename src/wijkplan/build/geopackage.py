@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 import geopandas as gpd
@@ -21,7 +21,7 @@ import pyogrio
 
 from wijkplan import catalogue
 from wijkplan.outputs.atomic import atomic_path
-from wijkplan.report import BuildReport
+from wijkplan.report import ABSENT, BuildReport
 from wijkplan.settings import CRS_RD
 
 #: GeoPackage 1.2 is read by every QGIS 3.x and GDAL >= 2.2 (1.4 warns in older GDAL).
@@ -32,11 +32,21 @@ class CatalogueMismatch(RuntimeError):
     """The build produced a layer that differs from its catalogue declaration (a bug)."""
 
 
-def check_layers(layers: Mapping[str, pd.DataFrame], *, categories: Sequence[str]) -> None:
-    """Every layer declared and conforming, in EPSG:28992; raise :class:`CatalogueMismatch`."""
-    problems: list[str] = []
+def check_layers(
+    layers: Mapping[str, pd.DataFrame], *, categories: Sequence[str], sources: Iterable[str]
+) -> None:
+    """Every layer declared and conforming, in EPSG:28992, and every layer the present
+    ``sources`` call for written; else raise :class:`CatalogueMismatch`."""
+    sources = set(sources)
+    problems = [
+        f"laag {name}: ontbreekt (bronnen {', '.join(sorted(sources))} zijn aanwezig)"
+        for name in catalogue.LAYERS
+        if catalogue.layer(name).theme != "bouw"
+        and catalogue.layer_needed(name, sources)
+        and name not in layers
+    ]
     for name, frame in layers.items():
-        problems += catalogue.frame_problems(name, frame, categories=categories)
+        problems += catalogue.frame_problems(name, frame, categories=categories, sources=sources)
         if isinstance(frame, gpd.GeoDataFrame) and (
             frame.crs is None or frame.crs.to_epsg() != 28992
         ):
@@ -53,7 +63,8 @@ def write_geopackage(
     categories: Sequence[str],
 ) -> None:
     """Write every layer, the catalogue and the report to ``out`` (EPSG:28992), atomically."""
-    check_layers(layers, categories=categories)
+    present = {s.name for s in report.sources if s.kind != ABSENT}
+    check_layers(layers, categories=categories, sources=present)
     report.layers = {name: len(frame) for name, frame in layers.items()}
     with atomic_path(Path(out)) as tmp:
         for name, frame in layers.items():

@@ -317,15 +317,16 @@ def _buurt_layer(
 def _regie_layer(
     regie: gpd.GeoDataFrame, scores: ZoneScores | None, tables: IncidentTables | None
 ) -> gpd.GeoDataFrame:
-    """Scores and the incident total of the whole period per regie area."""
+    """Scores and the incident total of the whole period per regie area (suppressed as published)."""
     layer = regie[["regie_id", "naam", "geometry"]]
     if scores is not None:
         per = scores.latest["regiegebied"].rename(columns={"code": "regie_id"})
         layer = layer.merge(per, on="regie_id", how="left")
-    if tables is not None and len(tables.regie):
+    if tables is not None:
         reg = tables.regie
+        # the whole period, as in the buurt layer (a single year when there is only one)
         whole = reg.loc[reg["jaar"].isna(), "periode"]
-        if len(whole):
-            totals = reg[reg["periode"] == whole.iloc[0]].set_index("regie_id")[["totaal"]]
-            layer = layer.join(totals, on="regie_id")
+        period = whole.iloc[0] if len(whole) else reg["periode"].max()
+        totals = reg[reg["periode"] == period].set_index("regie_id")[["totaal"]]
+        layer = layer.join(totals, on="regie_id")
     return gpd.GeoDataFrame(layer, geometry="geometry", crs=regie.crs)

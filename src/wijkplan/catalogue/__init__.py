@@ -103,11 +103,19 @@ _DTYPE_OK = {
 }
 
 
-def frame_problems(name: str, frame: pd.DataFrame, *, categories: Sequence[str]) -> list[str]:
+def frame_problems(
+    name: str,
+    frame: pd.DataFrame,
+    *,
+    categories: Sequence[str],
+    sources: Iterable[str] | None = None,
+) -> list[str]:
     """Where ``frame`` differs from the declaration of layer ``name`` (empty: it conforms).
 
     Checks: the layer is declared; every column is declared and of its type; the
-    geometry (or its absence) is as declared; the key is unique.
+    geometry (or its absence) is as declared; the key is unique; every column that
+    must be there is (always-present columns, and with ``sources`` given, those of
+    the sources that were present).
     """
     if name not in LAYERS:
         return [f"laag {name!r} staat niet in de catalogus"]
@@ -136,9 +144,12 @@ def frame_problems(name: str, frame: pd.DataFrame, *, categories: Sequence[str])
             problems.append(
                 f"laag {name}: kolom {col!r} heeft type {series.dtype}, verwacht {declared[col].type}"
             )
-    for col in declared.values():
-        if col.when is None and col.name not in frame.columns:
-            problems.append(f"laag {name}: kolom {col.name!r} ontbreekt")
+    if sources is None:
+        must = {c.name for c in declared.values() if c.when is None}
+    else:
+        must, _ = expected_columns(name, categories=categories, sources=sources)
+    for col in sorted(must - set(frame.columns)):
+        problems.append(f"laag {name}: kolom {col!r} ontbreekt")
     if spec.key is not None:
         key = [spec.key] if isinstance(spec.key, str) else list(spec.key)
         if all(k in frame.columns for k in key) and frame.duplicated(key).any():

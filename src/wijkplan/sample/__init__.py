@@ -90,7 +90,12 @@ def _write_leefbaarometer(
     data_dir: Path, buurten: gpd.GeoDataFrame, homes: gpd.GeoSeries | None
 ) -> SampleResult:
     """The Leefbaarometer scores CSV and cell GeoPackage, in the published format."""
-    from wijkplan.sample.leefbaarometer import CSV_NAME, GPKG_NAME, sample_leefbaarometer
+    from wijkplan.sample.leefbaarometer import (
+        CSV_NAME,
+        GPKG_NAME,
+        sample_leefbaarometer,
+        write_scores_csv,
+    )
     from wijkplan.sources.leefbaarometer import file_is_sample, find_leefbaarometer
 
     csv, cells = find_leefbaarometer(data_dir)
@@ -105,7 +110,7 @@ def _write_leefbaarometer(
     csv_target = csv or data_dir / CSV_NAME
     cells_target = cells or data_dir / GPKG_NAME
     with atomic_path(csv_target) as tmp:
-        scores.to_csv(tmp, index=False, float_format="%.4f", lineterminator="\n")
+        write_scores_csv(scores, tmp)
     _write_vector(grid, cells_target, "grid")
     return SampleResult("leefbaarometer", csv_target, "vernieuwd" if csv else "geschreven")
 

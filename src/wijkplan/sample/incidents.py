@@ -18,7 +18,6 @@ Seeded with :func:`wijkplan.sample.common.rng_for`: identical output on every ru
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
@@ -29,7 +28,7 @@ from wijkplan.sample.common import gemeentecode_of, residential_weight, rng_for,
 from wijkplan.sample.leefbaarometer import default_regie_buurtcodes
 from wijkplan.settings import CRS_RD
 
-__all__ = ["FILE_NAME", "SAMPLE_YEARS", "sample_incidents", "write_sample_incidents"]
+__all__ = ["FILE_NAME", "SAMPLE_YEARS", "sample_incidents"]
 
 SAMPLE_YEARS = tuple(range(2019, 2025))
 FILE_NAME = "incidenten.gpkg"
@@ -120,22 +119,3 @@ def sample_incidents(
     frame["bron"] = sample_bron(gm)
     cols = ["incident_id", "datum", "categorie", "omschrijving", "bron", "geometry"]
     return gpd.GeoDataFrame(frame[cols], geometry="geometry", crs=CRS_RD)
-
-
-def write_sample_incidents(
-    buurten: gpd.GeoDataFrame,
-    out_path: Path | str,
-    *,
-    regie_buurtcodes: Sequence[str] | None = None,
-    years: Sequence[int] = SAMPLE_YEARS,
-) -> Path:
-    """Write the sample incident points to ``out_path`` (GeoPackage, layer ``incidenten``)."""
-    out = Path(out_path)
-    if out.suffix == "" or out.is_dir():
-        out = out / FILE_NAME
-    out.parent.mkdir(parents=True, exist_ok=True)
-    points = sample_incidents(buurten, regie_buurtcodes=regie_buurtcodes, years=years)
-    if out.exists():
-        out.unlink()
-    points.to_file(out, layer="incidenten", driver="GPKG", engine="pyogrio")
-    return out

@@ -42,7 +42,7 @@ __all__ = [
     "default_regie_buurtcodes",
     "regie_from_buurten",
     "sample_leefbaarometer",
-    "write_sample_leefbaarometer",
+    "write_scores_csv",
 ]
 
 SAMPLE_YEARS = (2020, 2022, 2024)
@@ -253,24 +253,6 @@ def sample_leefbaarometer(
     return scores, cells
 
 
-def write_sample_leefbaarometer(
-    buurten: gpd.GeoDataFrame,
-    out_dir: Path | str,
-    *,
-    regie_buurtcodes: Sequence[str] | None = None,
-    years: Sequence[int] = SAMPLE_YEARS,
-) -> tuple[Path, Path]:
-    """Write the sample scores CSV and cell GeoPackage to ``out_dir``; return their paths.
-
-    ``regie_buurtcodes`` defaults to :func:`default_regie_buurtcodes` (Edelstenenbuurt
-    and Snijdelwijk for GM0484).
-    """
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    scores, cells = sample_leefbaarometer(buurten, regie_buurtcodes=regie_buurtcodes, years=years)
-    csv_path, gpkg_path = out / CSV_NAME, out / GPKG_NAME
-    scores.to_csv(csv_path, index=False, float_format="%.4f", lineterminator="\n")
-    if gpkg_path.exists():
-        gpkg_path.unlink()
-    cells.to_file(gpkg_path, layer="grid", driver="GPKG", engine="pyogrio")
-    return csv_path, gpkg_path
+def write_scores_csv(scores: pd.DataFrame, path: Path | str) -> None:
+    """The scores CSV exactly as the open data publishes it (comma, decimal point, 4 decimals)."""
+    scores.to_csv(path, index=False, float_format="%.4f", lineterminator="\n")
