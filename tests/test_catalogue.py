@@ -115,6 +115,7 @@ def test_a_layer_that_differs_from_its_declaration_is_never_written(
     assert not out.exists() and not list(tmp_path.iterdir())
 
 
+@pytest.mark.slow
 def test_reading_side_does_not_load_the_pipeline():
     """Reading a layer, a dossier or the app's helpers loads no writer, raster or validator."""
     code = (

@@ -6,10 +6,15 @@ from wijkplan.cli import main
 
 
 def test_dossier_text(built_layers, capsys):
+    from wijkplan.read import read_layer
+
     assert main(["dossier", "BU04840210", "--layers", str(built_layers)]) == 0
     out = capsys.readouterr().out
     assert "Planetenbuurt-Noord (BU04840210)" in out and "Ridderveld" in out
-    assert "Herculesflat" in out and "[voorbeelddata]" in out
+    complexen = read_layer(built_layers, "complexen")
+    here = complexen[complexen["buurtcode"] == "BU04840210"]
+    assert len(here) and all(name in out for name in here["naam"])
+    assert f"Complexen [voorbeelddata]: {len(here)} met" in out
 
 
 def test_dossier_json_wijk(built_layers, capsys):

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import shutil
 
+import pytest
+
 from wijkplan import read
 from wijkplan.build import build_layers
 from wijkplan.cli import main
@@ -56,6 +58,7 @@ def test_regie_area_dossier(built_layers, capsys):
     assert "Politie" in d["partners"]
 
 
+@pytest.mark.slow
 def test_status_update_shows_in_dossier_and_survives_rebuild(bundled_data, tmp_path, capsys):
     layers = tmp_path / "wijkplan.gpkg"
     build_layers(bundled_data, layers)

@@ -71,14 +71,45 @@ def test_cli_style_update_without_expected_version(store: StatusStore, ledger: L
     assert new.version == 2 and len(store.history("A-gem")) == 2
 
 
-def test_stale_version_is_a_conflict_and_stores_nothing(store: StatusStore, ledger: Ledger):
-    store.update("A-gem", status="lopend", door="Fatima", expected_version=0, ledger=ledger)
+def _store_api(store: StatusStore, ledger: Ledger, ledger_file: Path, **update) -> str:
     with pytest.raises(ConflictError) as exc:
-        store.update("A-gem", status="gerealiseerd", door="Jan", expected_version=0, ledger=ledger)
-    message = str(exc.value)
-    assert "afspraak A-gem is intussen gewijzigd door Fatima om " in message
-    assert "laad opnieuw en probeer het nog eens" in message
+        store.update("A-gem", ledger=ledger, **update)
     assert exc.value.exit_code == 3
+    return str(exc.value)
+
+
+def _cli(store: StatusStore, ledger: Ledger, ledger_file: Path, **update) -> str:
+    import contextlib
+    import io
+
+    from wijkplan.cli import main
+
+    argv = [
+        "afspraken",
+        "update",
+        "A-gem",
+        "--ledger",
+        str(ledger_file),
+        "--store",
+        str(store.path),
+    ]
+    argv += ["--door", update["door"], "--versie", str(update["expected_version"])]
+    argv += ["--status", update["status"]]
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err):
+        assert main(argv) == 3
+    return err.getvalue()
+
+
+@pytest.mark.parametrize("entry", [_store_api, _cli], ids=["store", "cli"])
+def test_stale_version_is_a_conflict_and_stores_nothing(store, ledger, ledger_file, entry):
+    """Fatima saves first; Jan saves on top of the version he saw (0): refused, nothing lost."""
+    store.update("A-gem", status="lopend", door="Fatima", expected_version=0, ledger=ledger)
+    message = entry(
+        store, ledger, ledger_file, status="gerealiseerd", door="Jan", expected_version=0
+    )
+    assert "afspraak A-gem is intussen gewijzigd door Fatima om " in message
+    assert "laad opnieuw en probeer het nog eens" in message and "\n" not in message.strip()
     assert store.current("A-gem", ledger).status == "lopend"
     assert len(store.history()) == 1
 
