@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import time
 
 import geopandas as gpd
 import pyogrio
@@ -290,12 +291,19 @@ def test_malformed_yaml_is_one_line_with_line_number(tmp_path):
     assert exc.value.__suppress_context__
 
 
-def test_duplicate_yaml_key_is_refused(ledger_dict):
+def test_duplicate_yaml_key_is_refused_with_its_line(ledger_dict):
     text = dump(ledger_dict).replace(
         "  status: lopend\n", "  status: lopend\n  status: voorgenomen\n", 1
     )
-    with pytest.raises(ValidationError, match=r"dubbele sleutel .*'status'"):
-        parse_ledger(text)
+    text = text.replace("  bron: test\n", "  bron: test\n  bron: nog eens\n")
+    with pytest.raises(ValidationError) as exc:
+        parse_ledger(text, source="x.yaml")
+    assert _problems(exc) == [
+        f"x.yaml, regel {_line_of(text, 'bron: nog eens')}: metadata: "
+        "dubbele sleutel (de tweede zou de eerste overschrijven): 'bron'",
+        f"x.yaml, regel {_line_of(text, 'status: voorgenomen', after='- id: A-warm')}: "
+        "afspraak A-warm: dubbele sleutel (de tweede zou de eerste overschrijven): 'status'",
+    ]
 
 
 def test_not_a_mapping_and_missing_file(tmp_path):
@@ -303,6 +311,267 @@ def test_not_a_mapping_and_missing_file(tmp_path):
         parse_ledger("- a\n- b\n")
     with pytest.raises(SourceNotFoundError, match="bestaat niet"):
         load_ledger(tmp_path / "nergens.yaml")
+
+
+# --------------------------------------------------------------------------- hardening
+
+
+def _line_of(text: str, needle: str, *, after: str | None = None) -> int:
+    """The (1-based) line of the one line containing ``needle`` (or the first after the line ``after``)."""
+    lines = text.splitlines()
+    start = lines.index(after) + 1 if after else 0
+    hits = [i for i, line in enumerate(lines, 1) if i > start and needle in line]
+    assert hits, needle
+    if after is None:
+        assert len(hits) == 1, (needle, hits)
+    return hits[0]
+
+
+def _one_problem(text: str) -> str:
+    with pytest.raises(ValidationError) as exc:
+        parse_ledger(text, source="x.yaml")
+    (problem,) = _problems(exc)
+    assert "\n" not in str(exc.value)
+    return problem
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "shown"),
+    [
+        ("metadata: &m {titel: x}\nafspraken: *m\n", 1, "'&m'"),
+        ("metadata:\n  titel: x\nafspraken:\n  - *m\n", 4, "'*m'"),
+        ("metadata: !!str &a x\n", 1, "'&a'"),
+    ],
+)
+def test_yaml_anchors_and_aliases_are_refused(text, line, shown):
+    problem = _one_problem(text)
+    assert problem.startswith(f"x.yaml, regel {line}: YAML-ankers en -verwijzingen")
+    assert problem.endswith(shown)
+
+
+def test_alias_bomb_is_refused_at_once(ledger_dict):
+    bomb = 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n' + "".join(
+        f"{c}: &{c} [{','.join([f'*{p}'] * 9)}]\n"
+        for p, c in zip("abcdefgh", "bcdefghi", strict=True)
+    )
+    assert len(bomb.encode()) < 400
+    started = time.perf_counter()
+    problem = _one_problem(bomb + dump(ledger_dict))
+    assert time.perf_counter() - started < 1.0
+    assert "regel 1: YAML-ankers en -verwijzingen" in problem
+
+
+@pytest.mark.parametrize(
+    "nested",
+    [
+        "metadata: " + "[" * 20_000 + "]" * 20_000 + "\n",
+        "metadata: " + "{a: " * 20_000 + "x" + "}" * 20_000 + "\n",
+        "metadata:\n  " + "- " * 20_000 + "x\n",
+        "metadata:\n" + "".join(" " * i + "a:\n" for i in range(1, 200)),
+    ],
+)
+def test_deep_nesting_is_one_line_not_a_recursion_error(nested):
+    problem = _one_problem(nested)
+    assert re.fullmatch(r"x\.yaml, regel \d+: te diep genest \(meer dan 50 niveaus\)", problem)
+
+
+def test_nesting_up_to_the_limit_is_read(ledger_dict):
+    ledger_dict["afspraken"][0]["toelichting"] = "[" * 48 + "]" * 48
+    parse_ledger(dump(ledger_dict))  # a string, not nesting
+    text = dump(ledger_dict) + "extra: " + "[" * 49 + "]" * 49 + "\n"
+    problem = _one_problem(text)  # 50 levels: read, then refused as an unknown section
+    assert (
+        problem
+        == f"x.yaml, regel {_line_of(text, 'extra:')}, veld 'extra': onbekend onderdeel (typfout?)"
+    )
+
+
+def test_empty_not_utf8_or_not_a_mapping_is_one_line(tmp_path):
+    for text in ("", "# alleen commentaar\n", "---\n", "null\n"):
+        assert _one_problem(text).startswith("x.yaml: leeg bestand; verwacht een YAML-document")
+    for text in ("- a\n", "gewoon tekst\n", "42\n"):
+        assert _one_problem(text).startswith("x.yaml, regel 1: verwacht een YAML-document met de")
+    path = tmp_path / "latin1.yaml"
+    path.write_bytes("metadata:\n  titel: caf\xe9\n".encode("latin-1"))
+    with pytest.raises(ValidationError) as exc:
+        load_ledger(path)
+    assert _problems(exc) == [f"{path}: geen UTF-8-tekst (invalid continuation byte bij byte 22)"]
+    assert exc.value.__suppress_context__
+
+
+def test_unsafe_tags_and_several_documents_are_invalid_yaml():
+    assert "geen geldige YAML" in _one_problem("metadata: !!python/object:os.system x\n")
+    assert _one_problem("metadata: {}\n---\nafspraken: []\n").startswith(
+        "x.yaml, regel 2: geen geldige YAML"
+    )
+
+
+# --------------------------------------------------------------------------- lines and messages
+
+
+def test_wrong_types_in_nested_fields_are_named_with_their_line(ledger_dict):
+    ledger_dict["afspraken"][3]["gebieden"][1]["code"] = 4840202
+    ledger_dict["afspraken"][3]["partijen"] = ["gemeente", 777]
+    ledger_dict["warmtegebieden"][1]["startjaar"] = "2023"
+    ledger_dict["metadata"]["jaar"] = 2021.0
+    ledger_dict["partijen"][1]["ondertekenaar"] = "ja"
+    ledger_dict["vocabulaire"]["themas"].append(12)
+    text = dump(ledger_dict)
+    with pytest.raises(ValidationError) as exc:
+        parse_ledger(text, source="x.yaml")
+    at = _line_of
+    assert _problems(exc) == [
+        f"x.yaml, regel {at(text, 'jaar: 2021.0')}: metadata, veld 'jaar': verwacht een geheel getal: 2021.0",
+        f"x.yaml, regel {at(text, '- 12')}: vocabulaire, veld 'themas': verwacht tekst in de lijst: 12",
+        f"x.yaml, regel {at(text, 'ondertekenaar: ja')}: partij woonforte, veld 'ondertekenaar': verwacht true of false: 'ja'",
+        f"x.yaml, regel {at(text, 'startjaar: ' + repr('2023'))}: warmtegebied w2, veld 'startjaar': verwacht een geheel getal: '2023'",
+        f"x.yaml, regel {at(text, '- 777')}: afspraak A-buurt2, veld 'partijen': verwacht tekst in de lijst: 777",
+        f"x.yaml, regel {at(text, 'code: 4840202')}: afspraak A-buurt2, veld 'gebieden': verwacht een buurtcode: 4840202",
+    ]
+
+
+def test_unknown_field_and_missing_field_lines(ledger_dict):
+    ledger_dict["afspraken"][4]["partjen"] = ["gemeente"]
+    del ledger_dict["regiegebieden"][0]["naam"]
+    text = dump(ledger_dict)
+    with pytest.raises(ValidationError) as exc:
+        parse_ledger(text, source="x.yaml")
+    assert _problems(exc) == [
+        # a missing field: the line of its record
+        f"x.yaml, regel {_line_of(text, 'regie_id: r1')}: regiegebied r1, veld 'naam': verplicht veld ontbreekt",
+        f"x.yaml, regel {_line_of(text, 'partjen:')}: afspraak A-regie, veld 'partjen': onbekend veld (typfout?)",
+    ]
+
+
+def test_schema_and_reference_problems_of_one_record_come_together(ledger_dict):
+    ledger_dict["afspraken"][0].update(voortgang="veel", partijen=["gemeente", "nobody"])
+    ledger_dict["afspraken"][5]["gebieden"].append({"niveau": "buurt"})
+    ledger_dict["partijen"][1]["soort"] = 3  # a broken party is still a known party
+    with pytest.raises(ValidationError) as exc:
+        parse_ledger(dump(ledger_dict), source="x.yaml")
+    problems = _problems(exc)
+    assert [p.split(": ", 1)[1] for p in problems] == [
+        "partij woonforte, veld 'soort': verwacht tekst: 3",
+        "afspraak A-gem, veld 'partijen': onbekende partij: 'nobody'",
+        "afspraak A-gem, veld 'voortgang': verwacht een geheel getal: 'veel'",
+        "afspraak A-warm, veld 'gebieden': verwacht {niveau: ..., code: ...}: {'niveau': 'buurt'}",
+    ]
+    lines = [int(re.search(r"regel (\d+)", p).group(1)) for p in problems]  # type: ignore[union-attr]
+    assert lines == sorted(lines)  # in file order
+
+
+def test_no_english_or_pydantic_text_leaks(ledger_dict):
+    ledger_dict["metadata"].update(titel=None, ondertekend=20201209, bron=["x"], extra=1)
+    ledger_dict["vocabulaire"] = ["leefbaarheid"]
+    ledger_dict["partijen"].append("geen record")
+    ledger_dict["partijen"][0].update(id=None, naam={"a": 1}, ondertekenaar=1)
+    ledger_dict["regiegebieden"][0].update(buurtcodes="BU04840102", partners=None, regisseur=3)
+    ledger_dict["warmtegebieden"][0].update(periode=None, startjaar=True, status="")
+    ledger_dict["afspraken"][0].update(
+        jaar="2021", streefwaarde="veel", voortgang=-1, voorbeeld=1.5, gebieden=[], eenheid=[]
+    )
+    ledger_dict["afspraken"][1].update(
+        gebieden=[{"niveau": "straat", "code": "x"}, [1], {"niveau": None, "code": "x"}]
+    )
+    ledger_dict["afspraken"][2][3] = "int key"
+    with pytest.raises(ValidationError) as exc:
+        parse_ledger(dump(ledger_dict), source="x.yaml")
+    problems = _problems(exc)
+    assert len(problems) >= 20
+    for p in problems:
+        assert p.startswith("x.yaml")
+        for english in (
+            "Input should",
+            "Field required",
+            "Extra inputs",
+            "pydantic",
+            "http",
+            "Value error",
+        ):
+            assert english not in p, p
+    text = "\n".join(problems)
+    for dutch in (
+        "veld 'titel': mag niet leeg zijn",
+        "veld 'ondertekend': verwacht een datum JJJJ-MM-DD: 20201209",
+        "veld 'bron': verwacht tekst: ['x']",
+        "metadata, veld 'extra': onbekend veld (typfout?)",
+        "veld 'vocabulaire': verwacht velden (sleutel: waarde)",
+        "partij #5: verwacht velden (sleutel: waarde): 'geen record'",
+        "veld 'ondertekenaar': verwacht true of false: 1",
+        "veld 'buurtcodes': verwacht een lijst: 'BU04840102'",
+        "veld 'regisseur': verwacht een partij-id of 'nog vast te stellen': 3",
+        "warmtegebied w1, veld 'periode': mag niet leeg zijn",
+        "veld 'startjaar': verwacht een geheel getal: True",
+        "warmtegebied w1, veld 'status': verwacht tekst: ''",
+        "veld 'streefwaarde': verwacht een getal (of leeg laten): 'veel'",
+        "veld 'voortgang': buiten het bereik 0..100: -1",
+        "veld 'voorbeeld': verwacht een geheel getal: 1.5",
+        "veld 'eenheid': verwacht tekst: []",
+        "veld 'gebieden': minstens één gebied",
+        "afspraak A-wijk, veld 'gebieden': onbekend niveau (kies uit gemeente, wijk,",
+        "afspraak A-wijk, veld 'gebieden': verwacht {niveau: ..., code: ...}: [1]",
+        "afspraak A-wijk, veld 'gebieden': mag niet leeg zijn",
+        "afspraak A-buurt: sleutel moet tekst zijn: 3",
+    ):
+        assert dutch in text, dutch
+
+
+def test_a_broken_section_does_not_flood_its_references(ledger_dict):
+    ledger_dict["partijen"] = "gemeente, woonforte"
+    assert _one_problem(dump(ledger_dict)) == (
+        "x.yaml, regel 15, veld 'partijen': verwacht een lijst: 'gemeente, woonforte'"
+    )
+    del ledger_dict["partijen"]
+    assert (
+        _one_problem(dump(ledger_dict)) == "x.yaml, veld 'partijen': verplicht onderdeel ontbreekt"
+    )
+
+
+def test_regie_id_equal_to_a_warmte_id_names_the_heat_area(ledger_dict):
+    ledger_dict["warmtegebieden"][0]["gebied_id"] = "r1"
+    for a in ledger_dict["afspraken"]:
+        a["gebieden"] = [g for g in a["gebieden"] if g["code"] != "w1"] or [
+            {"niveau": "regiegebied", "code": "r1"}
+        ]
+    text = dump(ledger_dict)
+    assert _one_problem(text) == (
+        f"x.yaml, regel {_line_of(text, 'gebied_id: r1')}: warmtegebied r1, "
+        "veld 'gebied_id': zelfde id als een regiegebied: 'r1'"
+    )
+
+
+def test_year_and_period_of_an_agreement(ledger_dict):
+    ledger_dict["afspraken"][0]["periode"] = "2022-2023"  # the year 2021 is inherited
+    ledger_dict["afspraken"][1]["jaar"] = 2016  # the period 2017-2021 is inherited
+    ledger_dict["afspraken"][2].update(periode="2022-2023", jaar=2022)
+    ledger_dict["afspraken"][3]["periode"] = "2023-2022"
+    with pytest.raises(ValidationError) as exc:
+        parse_ledger(dump(ledger_dict), source="x.yaml")
+    assert [p.split(": ", 1)[1] for p in _problems(exc)] == [
+        "afspraak A-gem, veld 'jaar': valt buiten de periode 2022-2023: 2021",
+        "afspraak A-wijk, veld 'jaar': valt buiten de periode 2017-2021: 2016",
+        "afspraak A-buurt2, veld 'periode': verwacht een periode JJJJ-JJJJ: '2023-2022'",
+    ]
+    ledger_dict["afspraken"][0].update(periode="2022-2023", jaar=2022)
+    del ledger_dict["afspraken"][1]["jaar"]
+    del ledger_dict["afspraken"][3]["periode"]
+    ledger = parse_ledger(dump(ledger_dict))
+    assert (ledger.afspraken[0].jaar, ledger.afspraken[0].periode) == (2022, "2022-2023")
+    assert (ledger.afspraken[1].jaar, ledger.afspraken[1].periode) == (2021, "2017-2021")
+
+
+def test_values_are_normalised_and_typed(ledger_dict):
+    ledger_dict["afspraken"][0].update(
+        tekst="  Een   tekst\n over  regels ", streefwaarde=40, eenheid="woningen"
+    )
+    ledger_dict["metadata"]["ondertekend"] = dt.date(2020, 12, 9)
+    ledger = parse_ledger(dump(ledger_dict))
+    a = ledger.afspraken[0]
+    assert a.tekst == "Een tekst over regels"
+    assert a.streefwaarde == 40.0 and isinstance(a.streefwaarde, float)
+    assert isinstance(ledger.partijen, tuple) and isinstance(a.gebieden[0], GebiedLink)
+    assert ledger.meta.ondertekend == dt.date(2020, 12, 9)
+    assert ledger == parse_ledger(dump(ledger_dict), source="elders.yaml")  # source not compared
 
 
 def test_vocabulary_comes_from_the_file(ledger_dict):
