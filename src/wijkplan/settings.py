@@ -10,8 +10,10 @@ CRS_RD = "EPSG:28992"
 #: Leaflet, and RFC 7946 GeoJSON, want WGS 84 longitude/latitude.
 CRS_WGS84 = "EPSG:4326"
 
-BUURTCODE_RE = re.compile(r"^BU\d{8}$")
-WIJKCODE_RE = re.compile(r"^WK\d{6}$")
+#: CBS codes: the gemeente's four digits, then wijk and buurt digits (letters in a few
+#: municipalities, e.g. BU0363AA06 in Amsterdam).
+BUURTCODE_RE = re.compile(r"^BU\d{4}[0-9A-Z]{4}$")
+WIJKCODE_RE = re.compile(r"^WK\d{4}[0-9A-Z]{2}$")
 GEMEENTECODE_RE = re.compile(r"^GM\d{4}$")
 
 #: ``bron`` value of every feature that wijkplan generated instead of a real source.

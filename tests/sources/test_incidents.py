@@ -15,7 +15,8 @@ from wijkplan.errors import ValidationError
 from wijkplan.sample.common import sample_bron
 from wijkplan.sample.incidents import FILE_NAME, sample_incidents
 from wijkplan.settings import is_sample
-from wijkplan.sources.incidents import load_incidents, load_police_table, police_yearly_totals
+from wijkplan.sources.incidents import load_incidents
+from wijkplan.sources.police import load_police_table, police_yearly_totals
 
 TODAY = dt.date(2025, 6, 1)
 

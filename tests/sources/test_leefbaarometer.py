@@ -104,19 +104,18 @@ def test_all_problems_reported_in_one_error(tmp_path: Path) -> None:
         "E1002N4000,twintig,4.1,0.1,0,0,0,0,0.1,x\n"
     )
     with pytest.raises(ValidationError) as info:
-        load_leefbaarometer(path)
-    assert info.value.problems == [
-        f"{path}, veld 'opmerking': onbekende kolom (extra_columns='ignore' om over te slaan): 'opmerking'"
-    ]
+        load_leefbaarometer(path, extra_columns="error")
+    assert info.value.problems == [f"{path}, veld 'opmerking': onbekende kolom: 'opmerking'"]
     with pytest.raises(ValidationError) as info:
-        load_leefbaarometer(path, extra_columns="ignore")
+        load_leefbaarometer(path)  # an unknown column is skipped (and reported by the build)
     problems = info.value.problems
+    assert not any("opmerking" in p for p in problems)
     assert any("veld 'grid_id'" in p and "'X1000N4000'" in p for p in problems)
     assert any(
         "veld 'lbm'" in p and "geen getal" in p and "E1001N4000: hoog" in p for p in problems
     )
     assert any("veld 'jaar'" in p and "'twintig'" in p for p in problems)
-    assert any("dubbele cel" in p and "E1000N4000 (2024)" in p for p in problems)
+    assert any("dubbel in hetzelfde jaar" in p and "E1000N4000 (2024)" in p for p in problems)
     assert all(p.startswith(str(path)) for p in problems)
 
 

@@ -42,6 +42,7 @@ from wijkplan.config import LiveabilityConfig, load_config
 __all__ = [
     "IncidentTables",
     "count_incidents",
+    "crime_tables",
     "incident_tables",
     "regie_buurten",
 ]
@@ -110,6 +111,7 @@ def incident_tables(
     years: Sequence[int] | None = None,
     categories: Sequence[str] | None = None,
     buurt_population: Mapping[str, float] | pd.Series | None = None,
+    population_label: str = "opgegeven",
 ) -> IncidentTables:
     """Suppressed incident counts and rates per buurt, wijk, regie area and gemeente.
 
@@ -227,7 +229,7 @@ def incident_tables(
         else pd.Series(dtype="float64")
     )
     pop: dict[str, float] = {c: float(pop_b.get(c, np.nan)) for c in codes}
-    pop_year: dict[str, str] = {c: "opgegeven" if c in pop_b.index else "" for c in codes}
+    pop_year: dict[str, str] = {c: population_label if c in pop_b.index else "" for c in codes}
     if buurt_population is None:
         notes.append(
             "geen inwonertal per buurt in de bronnen: per-1.000-cijfers per buurt ontbreken (NaN)"
@@ -306,4 +308,45 @@ def incident_tables(
         n_primary=result.n_primary,
         n_complementary=result.n_complementary,
         notes=tuple(notes),
+    )
+
+
+def crime_tables(
+    totals: pd.DataFrame,
+    *,
+    buurten: gpd.GeoDataFrame,
+    wijken: gpd.GeoDataFrame | None = None,
+    regie: gpd.GeoDataFrame | None = None,
+    config: LiveabilityConfig | None = None,
+    buurt_population: Mapping[str, float] | pd.Series | None = None,
+    population_label: str = "opgegeven",
+) -> IncidentTables:
+    """Registered crime in total per area and year: one count per row, suppressed like incidents.
+
+    ``totals`` are per-buurt counts (``buurtcode``, ``jaar``, ``aantal``) of all crime
+    together (the police's ``0.0.0``). The tables have ``totaal`` and its rates, no
+    categories; the same small-count suppression over buurten, wijken, regie areas,
+    the gemeente and the period applies.
+    """
+    tables = incident_tables(
+        totals.assign(categorie="misdrijven"),
+        buurten=buurten,
+        wijken=wijken,
+        regie=regie,
+        config=config,
+        categories=("misdrijven",),
+        buurt_population=buurt_population,
+        population_label=population_label,
+    )
+    drop = ["misdrijven", "per_1000_misdrijven"]
+    return IncidentTables(
+        buurt=tables.buurt.drop(columns=drop),
+        wijk=tables.wijk.drop(columns=drop),
+        regie=tables.regie.drop(columns=drop),
+        gemeente=tables.gemeente.drop(columns=drop),
+        categories=(),
+        years=tables.years,
+        n_primary=tables.n_primary,
+        n_complementary=tables.n_complementary,
+        notes=tables.notes,
     )

@@ -13,6 +13,9 @@ from wijkplan.config import LiveabilityConfig
 from wijkplan.errors import ValidationError
 from wijkplan.report import ABSENT, REAL, SAMPLE, SourceEntry
 from wijkplan.settings import is_sample
+from wijkplan.sources.kerncijfers import is_kerncijfers_table
+from wijkplan.sources.police import is_police_table
+from wijkplan.sources.statline import StatTable, find_tables
 
 T = TypeVar("T")
 
@@ -30,8 +33,20 @@ class BuildContext:
     staging: Path
     config: LiveabilityConfig
     ledger: Path | None = None
+    #: the municipality to build from national files (None: the only one in the files)
+    gemeente: str | None = None
     repairs: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    _tables: dict[str, list[StatTable]] | None = None
+
+    def tables(self, kind: str) -> list[StatTable]:
+        """The published StatLine tables of ``kind`` ("kerncijfers", "politie") in the data folder.
+
+        Found once, by their columns (not their file names).
+        """
+        if self._tables is None:
+            self._tables = find_tables(self.data_dir, _classify)
+        return self._tables.get(kind, [])
 
     def attempt(self, load: Callable[[], T]) -> T | None:
         """Run ``load``; a ValidationError's problems are collected and None returned."""
@@ -69,6 +84,14 @@ class ThemeOutput:
         self.sources.append(SourceEntry(name, None, ABSENT))
         if why:
             self.notes.append(f"{name}: {why}")
+
+
+def _classify(table: StatTable) -> str | None:
+    if is_police_table(table):
+        return "politie"
+    if is_kerncijfers_table(table):
+        return "kerncijfers"
+    return None
 
 
 def kind_of(frame: pd.DataFrame) -> str:

@@ -17,19 +17,23 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from wijkplan.analysis.incidents import IncidentTables, incident_tables
+from wijkplan import catalogue
+from wijkplan.analysis.incidents import IncidentTables, crime_tables, incident_tables
 from wijkplan.analysis.liveability import (
     add_weak_band,
+    class_numbers,
     liveability_per_zone,
     priority,
     priority_inputs,
     references,
+    score_classes,
 )
 from wijkplan.analysis.privacy import assert_no_small_counts
 from wijkplan.analysis.zonal import zonal_stats
@@ -37,22 +41,28 @@ from wijkplan.build.agreements import Agreements
 from wijkplan.build.boundaries import Boundaries
 from wijkplan.build.context import BuildContext, ThemeOutput
 from wijkplan.build.rasters import leefbaarometer_to_geotiffs
-from wijkplan.config import LiveabilityConfig
+from wijkplan.config import SCORE_COLUMNS, LiveabilityConfig
 from wijkplan.report import ABSENT, REAL, SAMPLE
 from wijkplan.settings import is_sample
 from wijkplan.sources._io import find_source
-from wijkplan.sources.incidents import load_incidents, load_police_table, police_yearly_totals
+from wijkplan.sources.incidents import load_incidents
 from wijkplan.sources.leefbaarometer import (
     CellsWarning,
     find_leefbaarometer,
+    find_leefbaarometer_areas,
     find_liveability_rasters,
     load_leefbaarometer,
+    load_leefbaarometer_areas,
     load_leefbaarometer_cells,
     open_liveability_raster,
     raster_tags,
     warn_missing_cells,
 )
+from wijkplan.sources.police import load_police_table, police_yearly_totals
+from wijkplan.sources.statline import name_index
 
+#: Where a score comes from (column ``scorebron``).
+GRID, AREA_FILE = "grid", "buurtbestand"
 #: The zone sets summarised in one pass over each raster.
 ZONE_SETS = ("buurt", "wijk", "complex", "regiegebied")
 #: Columns of the priority that go into the ``leefbaarheid`` layer.
@@ -96,22 +106,28 @@ def build(ctx: BuildContext, boundaries: Boundaries, agreements: Agreements) -> 
     # a national download is clipped to the municipality (plus a cell of margin)
     result.rasters, kind = _rasters(ctx, out, (minx - 100, miny - 100, maxx + 100, maxy + 100))
     scores = _zone_scores(result.rasters, b, regie, ctx.config) if result.rasters else None
+    official = _official_scores(ctx, out, b)
+    if official is not None:
+        scores = _with_official(scores, official, ctx.config)
+        kind = REAL if kind == ABSENT else kind
     if scores is not None:
         out.layers["leefbaarheid_referentie"] = scores.references
         out.layers["leefbaarheid_trend"] = scores.trend
-    tables = _incidents(ctx, out, b, regie)
-    if scores is None and tables is None:
+    police = _police(ctx, b)
+    tables = _incidents(ctx, out, b, regie, police)
+    crime = _crime(ctx, out, b, regie, police)
+    if scores is None and tables is None and crime is None:
         return result
     per_buurt = scores.latest["buurt"].set_index("code") if scores else None
-    layer, result.formula = _buurt_layer(b.buurten, per_buurt, tables, kind, ctx.config)
+    layer, result.formula = _buurt_layer(b.buurten, per_buurt, tables, crime, kind, ctx.config)
     out.layers["leefbaarheid"] = layer
-    if scores is not None and b.complexen is not None:
+    if scores is not None and b.complexen is not None and "complex" in scores.latest:
         cols = b.complexen[["complex_id", "corporatie", "naam", "buurtcode", "bron", "geometry"]]
         per = scores.latest["complex"].rename(columns={"code": "complex_id"})
         out.layers["leefbaarheid_complexen"] = gpd.GeoDataFrame(
             cols.merge(per, on="complex_id", how="left"), geometry="geometry", crs=cols.crs
         )
-    if regie is not None and len(regie):
+    if regie is not None and len(regie) and (scores is not None or tables is not None):
         out.layers["leefbaarheid_regiegebieden"] = _regie_layer(regie, scores, tables)
     return result
 
@@ -186,6 +202,7 @@ def _zone_scores(
         data, names = add_weak_band(r.data, r.band_names, config)
         stats = zonal_stats(zones, data, r.transform, crs=r.crs, band_names=names)
         per = liveability_per_zone(stats, config)
+        per["scorebron"] = GRID
         per.insert(0, "jaar", year)
         per.insert(0, "code", keys["code"].to_numpy())
         per.insert(0, "set", keys["set"].to_numpy())
@@ -201,54 +218,263 @@ def _zone_scores(
     return ZoneScores(latest, trend_table, refs)
 
 
-def _incidents(
-    ctx: BuildContext, out: ThemeOutput, b: Boundaries, regie: gpd.GeoDataFrame | None
-) -> IncidentTables | None:
-    """Suppressed incident tables per level, from the best source present."""
-    config = ctx.config
-    points_path = find_source(ctx.data_dir, "incidenten")
-    police = sorted(
-        p for p in ctx.data_dir.glob("politie*") if p.suffix.lower() in (".csv", ".json")
-    )
-    population = None
-    if "aantal_inwoners" in b.buurten.columns:
-        population = b.buurten.set_index("buurtcode")["aantal_inwoners"]
-    points = load_incidents(points_path, buurten=b.buurten, config=config) if points_path else None
-    points_are_sample = points is not None and bool(points["bron"].map(is_sample).all())
-    # precedence: the municipality's own records > the police's open data > sample records
-    source: pd.DataFrame
-    if points is not None and not (points_are_sample and police):
-        kind = SAMPLE if points_are_sample else REAL
-        out.source("incidenten", points_path, _shown_total(len(points), config), kind)
-        if police:
+@dataclass
+class PoliceData:
+    """The police tables in the data folder, in long form, and the files they came from."""
+
+    long: pd.DataFrame
+    files: list[Path]
+
+    def totals(self, buurten: gpd.GeoDataFrame, out: ThemeOutput, *, total: bool) -> pd.DataFrame:
+        """Counts per buurt and year: the categories, or (``total``) all crime together."""
+        totals = police_yearly_totals(self.long, niveau="buurt", total=total)
+        own = set(buurten["buurtcode"].astype(str))
+        outside = ~totals["gebiedscode"].isin(own)
+        what = "misdrijfcijfers" if total else "politiecijfers per soort"
+        if outside.any():
             out.notes.append(
-                f"politiecijfers ({', '.join(p.name for p in police)}) niet gebruikt: "
-                "de eigen incidentregistratie gaat voor"
+                f"{what}: {int(outside.sum())} rijen voor buurten die niet in deze grenzen "
+                "voorkomen (andere gemeente of andere indeling) zijn niet meegeteld"
             )
-        source = points
-    elif police:
-        if points is not None:
+        totals = totals[~outside]
+        missing = totals["aantal"].isna()
+        if missing.any():
             out.notes.append(
-                f"voorbeeld-incidenten ({points_path}) niet gebruikt: er zijn politiecijfers"
+                f"{what}: {int(missing.sum())} ontbrekende waarden ('.') zijn niet als 0 geteld "
+                "maar weggelaten; totalen van die buurten en jaren zijn daardoor ondergrenzen"
             )
-        source = _police_counts(police, b.buurten, config, out)
-        out.source("incidenten", police[0], _shown_total(len(source), config), REAL)
-    else:
-        out.absent("incidenten")
+        if "volledig" in totals and not totals["volledig"].all():
+            out.notes.append(
+                f"{what}: voor sommige jaren ontbreken maanden; die jaartotalen zijn onvolledig"
+            )
+        return totals[~missing].rename(columns={"gebiedscode": "buurtcode"})[
+            ["buurtcode", "jaar", "categorie", "aantal"]
+        ]
+
+    @property
+    def label(self) -> str:
+        tables = sorted(set(self.long["tabel"]))
+        years = sorted(set(self.long["jaar"]))
+        span = f"{years[0]}" if len(years) == 1 else f"{years[0]}-{years[-1]}"
+        return f"Politie, open data via CBS ({', '.join(tables)}), {span}"
+
+
+def _official_scores(ctx: BuildContext, out: ThemeOutput, b: Boundaries) -> pd.DataFrame | None:
+    """The Leefbaarometer's own buurt scores (its per-buurt file), for the buurten built."""
+    path = find_leefbaarometer_areas(ctx.data_dir)
+    if path is None:
         return None
-    tables = incident_tables(
-        source,
-        buurten=b.buurten,
-        wijken=b.wijken,
-        regie=regie[["regie_id", "geometry"]] if regie is not None and len(regie) else None,
-        config=config,
-        buurt_population=population,
+    scores = ctx.attempt(lambda: load_leefbaarometer_areas(path))
+    if scores is None:
+        return None
+    if unknown := scores.attrs.get("onbekende_kolommen"):
+        out.notes.append(f"{path.name}: onbekende kolommen overgeslagen: {', '.join(unknown)}")
+    own = scores["buurtcode"].isin(set(b.buurten["buurtcode"].astype(str)))
+    missing = set(b.buurten["buurtcode"]) - set(scores.loc[own, "buurtcode"])
+    if missing:
+        out.notes.append(
+            f"{path.name}: {len(missing)} buurten zonder officiële buurtscore (andere indeling, "
+            "of te weinig woningen); daar geldt de score uit het grid"
+        )
+    scores = scores[own]
+    kind = SAMPLE if scores["bron"].map(is_sample).all() else REAL
+    years = sorted(set(scores["jaar"]))
+    out.source(
+        "leefbaarometer_buurten",
+        path,
+        int(scores["buurtcode"].nunique()),
+        kind,
+        f"Leefbaarometer 3.x, scores per buurt {years[0]}-{years[-1]}" if years else None,
     )
+    return scores
+
+
+def _with_official(
+    scores: ZoneScores | None, official: pd.DataFrame, config: LiveabilityConfig
+) -> ZoneScores:
+    """Buurt scores from the Leefbaarometer's own buurt file where it has them.
+
+    The weak-class share, cells and coverage stay those of the grid (the buurt file
+    has none); complexes, wijken and regie areas keep their grid scores. Every row says
+    where its score comes from (``scorebron``).
+    """
+    table = official[official["afw"].notna()].copy()
+    table["klasse"] = score_classes(table[config.class_variable], config).astype(object)
+    table["klasse_nr"] = class_numbers(table[config.class_variable], config)
+    table["scorebron"] = AREA_FILE
+    table = table.rename(columns={"buurtcode": "code"}).drop(columns="bron")
+    grid_only = ["aandeel_zwak", "cellen", "dekking", "betrouwbaar"]
+    if scores is None:
+        latest_year = int(table["jaar"].max())
+        latest = table[table["jaar"] == latest_year].assign(
+            aandeel_zwak=np.nan, cellen=np.nan, dekking=np.nan, betrouwbaar=True
+        )
+        trend = table.assign(niveau="buurt", aandeel_zwak=np.nan, cellen=np.nan, dekking=np.nan)
+        trend["betrouwbaar"] = True
+        empty = pd.DataFrame(columns=["score", "gemeente", "nederland", "jaar"])
+        return ZoneScores({"buurt": latest.reset_index(drop=True)}, _order(trend), empty)
+    grid_buurt = scores.latest["buurt"].set_index("code")
+    latest_year = int(grid_buurt["jaar"].max())
+    own = table[table["jaar"] == latest_year].set_index("code")
+    merged = grid_buurt.copy()
+    for col in [*SCORE_COLUMNS, "klasse", "klasse_nr", "scorebron"]:
+        merged[col] = merged[col].astype(object) if col in ("klasse", "scorebron") else merged[col]
+        merged.loc[own.index.intersection(merged.index), col] = own[col]
+    merged["klasse_nr"] = merged["klasse_nr"].astype("Int64")
+    latest = dict(scores.latest)
+    latest["buurt"] = merged.reset_index()
+    trend = scores.trend
+    grid_trend = trend[trend["niveau"] == "buurt"].set_index(["code", "jaar"])
+    official_trend = table.set_index(["code", "jaar"])
+    extra = grid_trend[grid_only].reindex(official_trend.index)
+    official_trend = official_trend.join(extra).assign(niveau="buurt").reset_index()
+    kept = trend[
+        (trend["niveau"] != "buurt")
+        | ~trend.set_index(["code", "jaar"]).index.isin(
+            official_trend.set_index(["code", "jaar"]).index
+        )
+    ]
+    both = pd.concat([kept, official_trend], ignore_index=True)
+    return ZoneScores(latest, _order(both), scores.references)
+
+
+def _order(trend: pd.DataFrame) -> pd.DataFrame:
+    """The trend table's columns in the catalogue's order, sorted by level, area and year."""
+    columns = [c.name for c in catalogue.layer("leefbaarheid_trend").columns]
+    trend = trend.assign(betrouwbaar=trend["betrouwbaar"].fillna(False).astype(bool))
+    return trend[columns].sort_values(["niveau", "code", "jaar"]).reset_index(drop=True)
+
+
+def _police(ctx: BuildContext, b: Boundaries) -> PoliceData | None:
+    """Every police table in the data folder (found by its columns), read once."""
+    tables = ctx.tables("politie")
+    if not tables:
+        return None
+    names = name_index(
+        (b.buurten, "buurtcode", "buurtnaam"),
+        (b.wijken, "wijkcode", "wijknaam"),
+        (b.buurten, "gemeentecode", "gemeentenaam"),
+    )
+    frames = [
+        ctx.attempt(partial(load_police_table, t, config=ctx.config, names=names)) for t in tables
+    ]
+    loaded = [f for f in frames if f is not None]
+    if not loaded:
+        return None
+    return PoliceData(pd.concat(loaded, ignore_index=True), [t.path for t in tables])
+
+
+def _population(b: Boundaries) -> tuple[pd.Series | None, str]:
+    """Inhabitants per buurt (CBS) for rates per 1,000, and where they come from."""
+    if "aantal_inwoners" not in b.buurten.columns:
+        return None, ""
+    frame = b.buurten.set_index("buurtcode")
+    label = "CBS"
+    if "kerncijfers_bron" in frame and frame["kerncijfers_bron"].notna().any():
+        label = str(frame["kerncijfers_bron"].dropna().iloc[0])
+    return frame["aantal_inwoners"], label
+
+
+def _publish(
+    out: ThemeOutput, prefix: str, tables: IncidentTables, config: LiveabilityConfig
+) -> None:
     out.notes += list(tables.notes)
     for level in ("buurt", "wijk", "regie", "gemeente"):
         frame = getattr(tables, level)
         assert_no_small_counts(frame, config=config)  # final guard: nothing 1..4 leaves the build
-        out.layers[f"incidenten_{level}"] = frame
+        out.layers[f"{prefix}_{level}"] = frame
+
+
+def _regie_zones(regie: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame | None:
+    return regie[["regie_id", "geometry"]] if regie is not None and len(regie) else None
+
+
+def _incidents(
+    ctx: BuildContext,
+    out: ThemeOutput,
+    b: Boundaries,
+    regie: gpd.GeoDataFrame | None,
+    police: PoliceData | None,
+) -> IncidentTables | None:
+    """Incidents per liveability category, from the best source present.
+
+    Precedence: the municipality's own records, then the police tables' categories
+    (codes mapped in the config), then sample records. The police's crime total is not
+    an incident category: it is published apart (:func:`_crime`).
+    """
+    config = ctx.config
+    points_path = find_source(ctx.data_dir, "incidenten")
+    points = load_incidents(points_path, buurten=b.buurten, config=config) if points_path else None
+    points_are_sample = points is not None and bool(points["bron"].map(is_sample).all())
+    by_category = police.totals(b.buurten, out, total=False) if police else None
+    has_police = by_category is not None and len(by_category) > 0
+    source: pd.DataFrame
+    if points is not None and not (points_are_sample and has_police):
+        kind = SAMPLE if points_are_sample else REAL
+        out.source("incidenten", points_path, _shown_total(len(points), config), kind)
+        if has_police:
+            out.notes.append(
+                "politiecijfers per soort niet gebruikt voor de incidenten: de eigen "
+                "incidentregistratie gaat voor"
+            )
+        source = points
+    elif has_police:
+        assert police is not None and by_category is not None
+        if points is not None:
+            out.notes.append(
+                f"voorbeeld-incidenten ({points_path}) niet gebruikt: er zijn politiecijfers per soort"
+            )
+        source = by_category
+        out.source(
+            "incidenten", police.files[0], _shown_total(len(source), config), REAL, police.label
+        )
+    else:
+        out.absent("incidenten")
+        return None
+    population, label = _population(b)
+    tables = incident_tables(
+        source,
+        buurten=b.buurten,
+        wijken=b.wijken,
+        regie=_regie_zones(regie),
+        config=config,
+        buurt_population=population,
+        population_label=label,
+    )
+    _publish(out, "incidenten", tables, config)
+    return tables
+
+
+def _crime(
+    ctx: BuildContext,
+    out: ThemeOutput,
+    b: Boundaries,
+    regie: gpd.GeoDataFrame | None,
+    police: PoliceData | None,
+) -> IncidentTables | None:
+    """Registered crime in total (the police's 0.0.0) per area and year: real figures, apart."""
+    totals = police.totals(b.buurten, out, total=True) if police else None
+    if police is None or totals is None or not len(totals):
+        out.absent("misdrijven")
+        return None
+    population, label = _population(b)
+    tables = crime_tables(
+        totals,
+        buurten=b.buurten,
+        wijken=b.wijken,
+        regie=_regie_zones(regie),
+        config=ctx.config,
+        buurt_population=population,
+        population_label=label,
+    )
+    _publish(out, "misdrijven", tables, ctx.config)
+    out.source(
+        "misdrijven",
+        police.files[0],
+        _shown_total(int(totals["aantal"].sum()), ctx.config),
+        REAL,
+        police.label,
+    )
     return tables
 
 
@@ -257,40 +483,11 @@ def _shown_total(n: int, config: LiveabilityConfig) -> int | None:
     return None if 1 <= n < config.threshold else n
 
 
-def _police_counts(
-    files: list[Path], buurten: gpd.GeoDataFrame, config: LiveabilityConfig, out: ThemeOutput
-) -> pd.DataFrame:
-    """Counts per buurt, year and category from every police file (yearly figure over months)."""
-    long = pd.concat([load_police_table(p, config=config) for p in files], ignore_index=True)
-    totals = police_yearly_totals(long, niveau="buurt")
-    own = set(buurten["buurtcode"].astype(str))
-    outside = ~totals["gebiedscode"].isin(own)
-    if outside.any():
-        out.notes.append(
-            f"politiecijfers: {int(outside.sum())} rijen voor buurten die niet in deze grenzen "
-            "voorkomen (andere gemeente of andere indeling) zijn niet meegeteld"
-        )
-    totals = totals[~outside]
-    missing = totals["aantal"].isna()
-    if missing.any():
-        out.notes.append(
-            f"politiecijfers: {int(missing.sum())} ontbrekende waarden ('.') zijn niet als 0 geteld "
-            "maar weggelaten; totalen van die buurten en jaren zijn daardoor ondergrenzen"
-        )
-    if "volledig" in totals and not totals["volledig"].all():
-        out.notes.append(
-            "politiecijfers: voor sommige jaren ontbreken maanden; die jaartotalen zijn onvolledig"
-        )
-    totals = totals[~missing]
-    return totals.rename(columns={"gebiedscode": "buurtcode"})[
-        ["buurtcode", "jaar", "categorie", "aantal"]
-    ]
-
-
 def _buurt_layer(
     buurten: gpd.GeoDataFrame,
     per_buurt: pd.DataFrame | None,
     tables: IncidentTables | None,
+    crime: IncidentTables | None,
     kind: str,
     config: LiveabilityConfig,
 ) -> tuple[gpd.GeoDataFrame, str | None]:
@@ -310,6 +507,12 @@ def _buurt_layer(
         prio = priority(inputs, config)
         formula = prio.attrs.get("formule")
         layer = layer.join(prio[_PRIORITY_COLUMNS])
+    if crime is not None:
+        latest = crime.buurt[crime.buurt["jaar"] == crime.buurt["jaar"].max()]
+        rows = latest.set_index("buurtcode")
+        layer["misdrijven"] = rows["totaal"].reindex(layer.index)
+        layer["misdrijven_per_1000"] = rows["per_1000_totaal"].reindex(layer.index)
+        layer["misdrijven_jaar"] = rows["jaar"].reindex(layer.index).astype("Int64")
     layer["bron_leefbaarometer"] = kind
     return gpd.GeoDataFrame(layer.reset_index(), geometry="geometry", crs=buurten.crs), formula
 

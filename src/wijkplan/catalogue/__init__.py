@@ -30,9 +30,11 @@ from dataclasses import replace
 import pandas as pd
 
 from wijkplan.catalogue.layers import (
+    ADDITIVE_FIGURES,
     CATALOGUE_TABLE,
     DECLARED,
     DIMENSIONS,
+    FIGURE_COLUMNS,
     KERNCIJFERS,
     LAYERS,
     LEDGER_TABLE,
@@ -44,9 +46,11 @@ from wijkplan.catalogue.layers import (
 from wijkplan.catalogue.model import CATEGORY, Column, ColumnType, Layer, LayerKind, MapTheme
 
 __all__ = [
+    "ADDITIVE_FIGURES",
     "CATALOGUE_TABLE",
     "CATEGORY",
     "DIMENSIONS",
+    "FIGURE_COLUMNS",
     "KERNCIJFERS",
     "LAYERS",
     "LEDGER_TABLE",

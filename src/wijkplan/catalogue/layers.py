@@ -16,18 +16,47 @@ KERNCIJFERS: tuple[Column, ...] = (
     _c("aantal_inwoners", "geheel getal", "Inwoners (1 januari)", "aantal", "bron"),
     _c("mannen", "geheel getal", "Mannen", "aantal", "bron"),
     _c("vrouwen", "geheel getal", "Vrouwen", "aantal", "bron"),
+    _c("aantal_huishoudens", "geheel getal", "Huishoudens", "aantal", "bron"),
     _c("woningvoorraad", "geheel getal", "Woningvoorraad", "aantal", "bron"),
+    _c("bevolkingsdichtheid_per_km2", "getal", "Bevolkingsdichtheid", "inwoners per km²", "bron"),
+    _c("gemiddelde_woz_waarde", "getal", "Gemiddelde WOZ-waarde", "× 1.000 euro", "bron"),
+    _c("pct_koopwoningen", "getal", "Koopwoningen", "% van de woningen", "bron"),
+    _c("pct_huurwoningen", "getal", "Huurwoningen", "% van de woningen", "bron"),
+    _c("pct_corporatiebezit", "getal", "Huurwoningen van corporaties", "% van de woningen", "bron"),
     _c(
-        "bevolkingsdichtheid_per_km2",
-        "geheel getal",
-        "Bevolkingsdichtheid",
-        "inwoners per km²",
+        "gemiddeld_gasverbruik",
+        "getal",
+        "Gemiddeld aardgasverbruik per woning",
+        "m³ per jaar",
         "bron",
     ),
+    _c("pct_stadsverwarming", "getal", "Woningen met stadsverwarming", "% van de woningen", "bron"),
+    _c("pct_huishoudens_laag_inkomen", "getal", "Huishoudens met een laag inkomen", "%", "bron"),
     _c("oppervlakte_totaal_ha", "geheel getal", "Oppervlakte totaal", "ha", "bron"),
     _c("oppervlakte_land_ha", "geheel getal", "Oppervlakte land", "ha", "bron"),
     _c("oppervlakte_water_ha", "geheel getal", "Oppervlakte water", "ha", "bron"),
+    _c(
+        "kerncijfers_ontbreekt",
+        "tekst",
+        "Kerncijfers die de bron niet geeft, met de reden (kolom: geheim / niet beschikbaar; ...)",
+        None,
+        "bron",
+    ),
+    _c("kerncijfers_bron", "tekst", "Bron van de kerncijfers (tabel, jaar)", None, "bron"),
 )
+#: Kerncijfers that add up over areas (counts and surfaces; not shares, averages or densities).
+ADDITIVE_FIGURES: tuple[str, ...] = (
+    "aantal_inwoners",
+    "mannen",
+    "vrouwen",
+    "aantal_huishoudens",
+    "woningvoorraad",
+    "oppervlakte_totaal_ha",
+    "oppervlakte_land_ha",
+    "oppervlakte_water_ha",
+)
+#: The kerncijfers that are figures (not the bookkeeping columns after them).
+FIGURE_COLUMNS: tuple[Column, ...] = KERNCIJFERS[:-2]
 
 #: The Leefbaarometer scores, in band order, with their labels.
 SCORES: tuple[Column, ...] = (
@@ -61,6 +90,12 @@ ZONE_LIVEABILITY: tuple[Column, ...] = (
     _c("cellen", "getal", "Gescoorde 100m-cellen in het gebied, naar oppervlak gewogen", "cellen"),
     _c("dekking", "getal", "Deel van het gebied dat op gescoorde cellen valt", "fractie 0-1"),
     _c("betrouwbaar", "ja/nee", "Minstens min_cellen gescoorde cellen (config/leefbaarheid.toml)"),
+    _c(
+        "scorebron",
+        "tekst",
+        "Waar de score vandaan komt: 'grid' (100m-cellen, oppervlaktegewogen) of "
+        "'buurtbestand' (de buurtscore die de Leefbaarometer zelf publiceert)",
+    ),
 )
 
 _SUPPRESSED = " (1 t/m drempel−1 afgeschermd: leeg)"
@@ -113,6 +148,28 @@ def _incident_layer(name: str, level: str, key: str, key_meaning: str) -> Layer:
         columns=(_c(key, "tekst", key_meaning), *INCIDENT_TABLE),
         suppressed=True,
         needs=("incidenten",),
+    )
+
+
+def _crime_layer(name: str, level: str, key: str, key_meaning: str) -> Layer:
+    return Layer(
+        name=name,
+        title=f"Geregistreerde misdrijven per {level}",
+        description=(
+            f"Geregistreerde misdrijven per {level} en jaar, alle soorten samen (Politie, open "
+            "data via CBS, tabel 47018NED/47022NED: echte cijfers), met kleine aantallen "
+            "afgeschermd zoals bij de incidenten."
+        ),
+        geometry=None,
+        key=(key, "periode"),
+        theme="leefbaarheid",
+        kind="afgeleid",
+        columns=(
+            _c(key, "tekst", key_meaning),
+            *(c for c in INCIDENT_TABLE if CATEGORY not in c.name),
+        ),
+        suppressed=True,
+        needs=("misdrijven",),
     )
 
 
@@ -313,7 +370,7 @@ DECLARED: tuple[Layer, ...] = (
         theme="leefbaarheid",
         kind="afgeleid",
         suppressed=True,
-        needs=("leefbaarometer|incidenten",),
+        needs=("leefbaarometer|incidenten|misdrijven",),
         columns=(
             _c("buurtcode", "tekst", "CBS-buurtcode"),
             _c("buurtnaam", "tekst", "Naam van de buurt"),
@@ -374,6 +431,23 @@ DECLARED: tuple[Layer, ...] = (
             ),
             _c(
                 "rang", "geheel getal", "Rang naar prioriteit (1 = hoogste)", None, "leefbaarometer"
+            ),
+            _c(
+                "misdrijven",
+                "geheel getal",
+                "Geregistreerde misdrijven in het laatste jaar (Politie; afgeschermd: leeg)",
+                "aantal",
+                "misdrijven",
+            ),
+            _c(
+                "misdrijven_per_1000",
+                "getal",
+                "Geregistreerde misdrijven per 1.000 inwoners in het laatste jaar",
+                "per 1.000 inwoners",
+                "misdrijven",
+            ),
+            _c(
+                "misdrijven_jaar", "geheel getal", "Jaar van de misdrijfcijfers", None, "misdrijven"
             ),
             _c("bron_leefbaarometer", "tekst", "echt, voorbeelddata of afwezig"),
         ),
@@ -448,6 +522,10 @@ DECLARED: tuple[Layer, ...] = (
     _incident_layer("incidenten_wijk", "wijk", "wijkcode", "CBS-wijkcode"),
     _incident_layer("incidenten_regie", "regiegebied", "regie_id", "Id van het regiegebied"),
     _incident_layer("incidenten_gemeente", "gemeente", "gemeentecode", "CBS-gemeentecode"),
+    _crime_layer("misdrijven_buurt", "buurt", "buurtcode", "CBS-buurtcode"),
+    _crime_layer("misdrijven_wijk", "wijk", "wijkcode", "CBS-wijkcode"),
+    _crime_layer("misdrijven_regie", "regiegebied", "regie_id", "Id van het regiegebied"),
+    _crime_layer("misdrijven_gemeente", "gemeente", "gemeentecode", "CBS-gemeentecode"),
     Layer(
         name="build_report",
         title="Bouwrapport",
@@ -495,6 +573,13 @@ MAP_THEMES: tuple[MapTheme, ...] = (
     *(MapTheme(f"Dimensie {SCORE_LABELS[d].lower()}", d, "kwantiel", 3, False) for d in DIMENSIONS),
     MapTheme("Aandeel oppervlak in zwakke klassen", "aandeel_zwak", "kwantiel", 2, True),
     MapTheme("Incidenten (per jaar, zie prioriteit)", "incidenten_waarde", "kwantiel", 1, True),
+    MapTheme(
+        "Geregistreerde misdrijven per 1.000 inwoners (Politie)",
+        "misdrijven_per_1000",
+        "kwantiel",
+        1,
+        True,
+    ),
     MapTheme("Prioriteit leefbaarheid", "prioriteit", "kwantiel", 0, True),
 )
 for _theme in MAP_THEMES:  # every theme colours by a declared column

@@ -31,23 +31,13 @@ from wijkplan.dossier.model import (
 from wijkplan.read import BuiltLayers
 from wijkplan.settings import is_sample
 
-#: The incident table and its key column per kind of area (other kinds have none).
-_INCIDENT_TABLES = {
-    "buurt": ("incidenten_buurt", "buurtcode"),
-    "wijk": ("incidenten_wijk", "wijkcode"),
-    "regiegebied": ("incidenten_regie", "regie_id"),
-    "gemeente": ("incidenten_gemeente", "gemeentecode"),
+#: The suffix of the incident and crime tables, and their key column, per kind of area.
+_COUNT_TABLES = {
+    "buurt": ("buurt", "buurtcode"),
+    "wijk": ("wijk", "wijkcode"),
+    "regiegebied": ("regie", "regie_id"),
+    "gemeente": ("gemeente", "gemeentecode"),
 }
-#: Kerncijfers that add up over areas (counts and surfaces, not densities).
-_ADDITIVE = (
-    "aantal_inwoners",
-    "mannen",
-    "vrouwen",
-    "woningvoorraad",
-    "oppervlakte_totaal_ha",
-    "oppervlakte_land_ha",
-    "oppervlakte_water_ha",
-)
 NO_SCORE = (
     "Geen gescoorde Leefbaarometer-cellen in dit gebied (de Leefbaarometer scoort alleen "
     "cellen met woningen)."
@@ -117,40 +107,58 @@ def _hectares(geoms: gpd.GeoSeries) -> float:
     return round(float(geoms.area.sum()) / 10_000, 1)
 
 
+def _reasons(row: pd.Series) -> dict[str, str]:
+    """``kerncijfers_ontbreekt`` ("kolom: reden; ...") as a mapping."""
+    text = row.get("kerncijfers_ontbreekt")
+    if not isinstance(text, str):
+        return {}
+    return dict(part.split(": ", 1) for part in text.split("; ") if ": " in part)
+
+
 def _figure_list(row: pd.Series) -> list[Figure]:
+    """The figures a row has: a value, or the reason the source gives for its absence."""
+    reasons = _reasons(row)
+    bron = _plain(row.get("kerncijfers_bron"))
     return [
-        Figure(c.name, c.meaning, _plain(row[c.name]), c.unit)
-        for c in catalogue.KERNCIJFERS
-        if c.name in row.index
+        Figure(c.name, c.meaning, _plain(row[c.name]), c.unit, reasons.get(c.name), bron)
+        for c in catalogue.FIGURE_COLUMNS
+        if c.name in row.index and (_plain(row[c.name]) is not None or c.name in reasons)
     ]
 
 
+def _summed(frame: pd.DataFrame, note: str) -> list[Figure]:
+    """The additive figures summed over ``frame``'s rows, where every row has them."""
+    sums = {
+        c: int(frame[c].sum())
+        for c in catalogue.ADDITIVE_FIGURES
+        if c in frame.columns and len(frame) and frame[c].notna().all()
+    }
+    bron = frame["kerncijfers_bron"].dropna().unique() if "kerncijfers_bron" in frame else []
+    row = pd.Series({**sums, "kerncijfers_bron": f"{note} ({bron[0]})" if len(bron) == 1 else note})
+    return _figure_list(row)
+
+
 def _figures(layers: BuiltLayers, area: Area, buurten: pd.DataFrame) -> dict[str, Any]:
-    """Kerncijfers of the area: its own, else the sum over its parts, else its wijk's."""
+    """Kerncijfers of the area: its own, else the sum over its parts; a buurt also its wijk's."""
+    wijken = layers.wijken
     if area.kind == "wijk":
-        row = layers.wijken[layers.wijken["wijkcode"] == area.code].iloc[0]
-        return {"kerncijfers": _figure_list(row)}
-    own = [c for c in _ADDITIVE if c in buurten.columns and buurten[c].notna().all()]
-    if area.kind == "buurt":
-        if own:
-            return {"kerncijfers": _figure_list(buurten.iloc[0])}
-        wijk = layers.wijken[layers.wijken["wijkcode"] == buurten.iloc[0]["wijkcode"]].iloc[0]
+        return {"kerncijfers": _figure_list(wijken[wijken["wijkcode"] == area.code].iloc[0])}
+    if area.kind in ("buurt", "complex"):
+        wijk = wijken[wijken["wijkcode"] == buurten.iloc[0]["wijkcode"]].iloc[0]
+        own = _figure_list(buurten.iloc[0]) if area.kind == "buurt" else []
         return {
+            "kerncijfers": own,
             "kerncijfers_wijk": _figure_list(wijk),
-            "kerncijfers_toelichting": (
-                "Kerncijfers per buurt zitten niet in de bronbestanden; getoond zijn die van de wijk."
-            ),
+            "kerncijfers_toelichting": None
+            if own
+            else "Geen kerncijfers per buurt in de bronnen; getoond zijn die van de wijk.",
         }
-    if area.kind == "complex":
-        return {}
-    source, note = buurten, "Som van de buurten."
+    own = _summed(buurten, "som van de buurten")
     if not own and area.kind == "gemeente":
-        source, note = layers.wijken, "Som van de wijken."
-        own = [c for c in _ADDITIVE if c in source.columns and source[c].notna().all()]
+        own = _summed(wijken, "som van de wijken")
     if not own:
         return {}
-    sums = pd.Series({c: int(source[c].sum()) for c in own})
-    return {"kerncijfers": _figure_list(sums), "kerncijfers_toelichting": note}
+    return {"kerncijfers": own, "kerncijfers_toelichting": own[0].bron}
 
 
 def _complexen(layers: BuiltLayers, area: Area) -> Complexen:
@@ -241,7 +249,7 @@ def _liveability(layers: BuiltLayers, area: Area) -> Liveability:
         return Liveability(beschikbaar=False)
     parts: dict[str, Any] = {
         "beschikbaar": True,
-        "voorbeelddata": bool({"leefbaarometer", "incidenten"} & layers.sample_sources),
+        "voorbeelddata": "leefbaarometer" in layers.sample_sources,
     }
     refs = tables.get("leefbaarheid_referentie")
     if refs is not None:
@@ -260,23 +268,36 @@ def _liveability(layers: BuiltLayers, area: Area) -> Liveability:
                 rang=None if _plain(r["rang"]) is None else int(r["rang"]),
                 van=int(lb["rang"].notna().sum()),
             )
-    if area.kind in _INCIDENT_TABLES and _INCIDENT_TABLES[area.kind][0] in tables:
-        name, key = _INCIDENT_TABLES[area.kind]
-        table = tables[name]
-        categories = [c for c in load_config().categories if c in table.columns]
-        rows = table[table[key] == area.code]
-        parts["incidenten"] = Incidents(
-            categorieen=categories,
-            rijen=[
-                IncidentRow(
-                    periode=str(r["periode"]),
-                    aantallen={c: _count(r[c]) for c in [*categories, "totaal"]},
-                )
-                for _, r in rows.iterrows()
-            ],
-            drempel=layers.report.threshold,
-        )
+    for series in ("incidenten", "misdrijven"):
+        parts[series] = _counts(layers, area, series)
     return Liveability(**parts)
+
+
+def _counts(layers: BuiltLayers, area: Area, series: str) -> Incidents | None:
+    """The published incident or crime counts of the area per period, with their source."""
+    if area.kind not in _COUNT_TABLES:
+        return None
+    suffix, key = _COUNT_TABLES[area.kind]
+    table = layers.tables.get(f"{series}_{suffix}")
+    if table is None:
+        return None
+    categories = [c for c in load_config().categories if c in table.columns]
+    rows = table[table[key] == area.code]
+    entry = layers.report.source(series)
+    return Incidents(
+        categorieen=categories,
+        rijen=[
+            IncidentRow(
+                periode=str(r["periode"]),
+                aantallen={c: _count(r[c]) for c in [*categories, "totaal"]},
+                per_1000=_plain(r.get("per_1000_totaal")),
+            )
+            for _, r in rows.iterrows()
+        ],
+        drempel=layers.report.threshold,
+        voorbeelddata=series in layers.sample_sources,
+        bron=entry.label if entry else None,
+    )
 
 
 def _count(value: Any) -> int | None:

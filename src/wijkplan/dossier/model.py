@@ -31,6 +31,8 @@ class Figure:
     eenheid: str | None = None
     #: why there is no value where the source says so ("geheim", "niet beschikbaar")
     ontbreekt: str | None = None
+    #: where the figure comes from (table and year)
+    bron: str | None = None
 
 
 @dataclass(frozen=True)
@@ -116,13 +118,19 @@ class IncidentRow:
 
     periode: str
     aantallen: dict[str, int | None]
+    #: the total per 1,000 inhabitants per year (None: unknown or suppressed)
+    per_1000: float | None = None
 
 
 @dataclass(frozen=True)
 class Incidents:
+    """A published (suppressed) series of counts per period, with where it comes from."""
+
     categorieen: list[str]
     rijen: list[IncidentRow]
     drempel: int
+    voorbeelddata: bool = False
+    bron: str | None = None
 
 
 @dataclass(frozen=True)
@@ -130,6 +138,7 @@ class Liveability:
     """Leefbaarometer scores against the references, trend, priority and incidents."""
 
     beschikbaar: bool
+    #: the Leefbaarometer scores are sample data
     voorbeelddata: bool = False
     #: where the score comes from ("Leefbaarometer-grid, oppervlaktegewogen", ...)
     bron: str | None = None
@@ -145,6 +154,8 @@ class Liveability:
     referentie: dict[str, Reference] = field(default_factory=dict)
     prioriteit: Priority | None = None
     incidenten: Incidents | None = None
+    #: registered crime in total (the police's open data), never mixed with sample incidents
+    misdrijven: Incidents | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -175,7 +186,7 @@ class Dossier:
     strategie: str | None = None
     toelichting: str | None = None
     kerncijfers: list[Figure] = field(default_factory=list)
-    #: for a buurt without figures of its own: those of its wijk
+    #: for a buurt or complex: the figures of its wijk, for context
     kerncijfers_wijk: list[Figure] | None = None
     kerncijfers_toelichting: str | None = None
     complexen: Complexen

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from wijkplan.analysis.privacy import display_count
 from wijkplan.catalogue import DIMENSIONS
-from wijkplan.dossier.model import Afspraken, Complexen, Dossier, Figure, Liveability
+from wijkplan.dossier.model import Afspraken, Complexen, Dossier, Figure, Incidents, Liveability
 from wijkplan.numbers import number, percent
 
 #: At most this many complexes are listed; the rest is counted.
@@ -52,13 +52,19 @@ def figure_text(f: Figure) -> str:
 
 
 def _figures(d: Dossier) -> list[str]:
-    figures = d.kerncijfers or d.kerncijfers_wijk or []
-    if not figures:
-        return []
-    head = "Kerncijfers" + (" (van de wijk)" if not d.kerncijfers else "")
-    if d.kerncijfers and d.kerncijfers_toelichting:
-        head += f" ({d.kerncijfers_toelichting.rstrip('.').lower()})"
-    return [f"{head}:", *(f"  {f.label}: {figure_text(f)}" for f in figures)]
+    lines = []
+    for head, figures in (
+        ("Kerncijfers", d.kerncijfers),
+        (f"Kerncijfers van wijk {d.wijk.naam if d.wijk else ''}", d.kerncijfers_wijk or []),
+    ):
+        if not figures:
+            continue
+        sources = sorted({f.bron for f in figures if f.bron})
+        lines.append(f"{head}" + (f" ({'; '.join(sources)})" if sources else "") + ":")
+        lines += [f"  {f.label}: {figure_text(f)}" for f in figures]
+    if d.kerncijfers_toelichting and not d.kerncijfers:
+        lines.append(f"  ({d.kerncijfers_toelichting})")
+    return lines
 
 
 def _complexen(c: Complexen) -> list[str]:
@@ -119,15 +125,29 @@ def _liveability(lv: Liveability) -> list[str]:
     if lv.prioriteit is not None and lv.prioriteit.waarde is not None:
         p = lv.prioriteit
         lines.append(f"  prioriteit: {number(p.waarde, 1)} (rang {p.rang} van {p.van})")
-    if lv.incidenten is not None:
-        inc = lv.incidenten
-        t = inc.drempel
-        lines.append(f"Incidenten{mark} (afgeschermd onder {t}: '<{t}'):")
-        for r in inc.rijen:
-            shown = ", ".join(f"{c} {_shown(r.aantallen[c], t)}" for c in inc.categorieen)
-            lines.append(
-                f"  {r.periode:<10} totaal {_shown(r.aantallen['totaal'], t):>5}  ({shown})"
-            )
+    lines += _series("Incidenten", lv.incidenten)
+    lines += _series("Geregistreerde misdrijven", lv.misdrijven)
+    return lines
+
+
+def _series(title: str, inc: Incidents | None) -> list[str]:
+    """A published count series, marked as sample data or with its real source."""
+    if inc is None or not inc.rijen:
+        return []
+    t = inc.drempel
+    mark = " [voorbeelddata]" if inc.voorbeelddata else (f" [echt: {inc.bron}]" if inc.bron else "")
+    lines = [f"{title}{mark} (afgeschermd onder {t}: '<{t}'):"]
+    for r in inc.rijen:
+        shown = ", ".join(f"{c} {_shown(r.aantallen[c], t)}" for c in inc.categorieen)
+        rate = (
+            f", {number(r.per_1000, 1)} per 1.000 inwoners per jaar"
+            if r.per_1000 is not None
+            else ""
+        )
+        detail = f"  ({shown})" if shown else ""
+        lines.append(
+            f"  {r.periode:<10} totaal {_shown(r.aantallen['totaal'], t):>5}{rate}{detail}"
+        )
     return lines
 
 

@@ -45,6 +45,10 @@ LIVEABILITY_TABLES = (
     "incidenten_wijk",
     "incidenten_regie",
     "incidenten_gemeente",
+    "misdrijven_buurt",
+    "misdrijven_wijk",
+    "misdrijven_regie",
+    "misdrijven_gemeente",
 )
 
 

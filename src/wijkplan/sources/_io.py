@@ -29,13 +29,19 @@ def find_source(
     return found[0] if found else None
 
 
-def read_vector(path: Path | str, *, layer: str | None = None) -> gpd.GeoDataFrame:
-    """Read any OGR vector file with pyogrio; errors become one-line WijkplanErrors."""
+def read_vector(
+    path: Path | str, *, layer: str | None = None, where: str | None = None
+) -> gpd.GeoDataFrame:
+    """Read any OGR vector file with pyogrio; errors become one-line WijkplanErrors.
+
+    ``where`` is an OGR SQL filter applied while reading (a national file read for one
+    municipality).
+    """
     path = Path(path)
     if not path.exists():
         raise SourceNotFoundError(f"{path}: bestand bestaat niet")
     try:
-        gdf = gpd.read_file(path, layer=layer, engine="pyogrio")
+        gdf = gpd.read_file(path, layer=layer, engine="pyogrio", where=where)
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise ValidationError([f"{path}: geen leesbaar vectorbestand ({first})"]) from exc

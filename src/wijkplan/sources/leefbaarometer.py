@@ -46,7 +46,7 @@ from rasterio.crs import CRS
 from wijkplan.config import SCORE_COLUMNS
 from wijkplan.errors import SourceNotFoundError, ValidationError
 from wijkplan.problems import Problems
-from wijkplan.settings import is_sample
+from wijkplan.settings import BUURTCODE_RE, is_sample
 from wijkplan.sources._io import read_vector
 from wijkplan.sources.validate import to_rd
 
@@ -57,9 +57,11 @@ __all__ = [
     "CellsWarning",
     "LiveabilityRaster",
     "find_leefbaarometer",
+    "find_leefbaarometer_areas",
     "find_liveability_rasters",
     "grid_id_of",
     "load_leefbaarometer",
+    "load_leefbaarometer_areas",
     "load_leefbaarometer_cells",
     "open_liveability_raster",
     "parse_grid_id",
@@ -208,22 +210,21 @@ def _read_csv(path: Path) -> tuple[pd.DataFrame, bool]:
     return frame, semicolon
 
 
-def load_leefbaarometer(
-    path: Path | str,
-    *,
-    years: Iterable[int] | None = None,
-    extra_columns: str = "error",
-) -> pd.DataFrame:
-    """Load and validate a Leefbaarometer 3.x scores CSV (grid level).
+#: How the open data (or a re-save) writes a missing score.
+_MISSING_SCORES = ("", "NA", "NaN", "nan", ".", "null")
+#: The per-area files: area key column and how it is checked.
+AREA_KEY = "bu_code"
+AREA_GLOBS = ("Leefbaarometer-scores buurten*.csv",)
 
-    Returns one row per cell per year with ``grid_id``, ``jaar`` (int), ``x``/``y``
-    (lower-left corner, m, EPSG:28992), the seven scores (float, NaN where empty)
-    and ``bron`` (the file's own mark when present, else "Leefbaarometer <jaar>").
-    ``years`` keeps only those years. Columns that are not part of the format are
-    refused unless ``extra_columns="ignore"``. Problems (malformed ``grid_id``,
-    non-numeric score, duplicate cell-year, missing column) are reported together.
+
+def _load_scores(
+    path: Path, *, key: str, extra_columns: str, optional: tuple[str, ...]
+) -> tuple[pd.DataFrame, pd.DataFrame, Problems]:
+    """Scores of a Leefbaarometer CSV (grid or area level): key, year, the seven scores.
+
+    Unknown columns are refused (``extra_columns="error"``), or left out and listed in
+    ``frame.attrs["onbekende_kolommen"]`` (``"warn"``, the default of the loaders).
     """
-    path = Path(path)
     problems = Problems(str(path))
     raw, decimal_comma = _read_csv(path)
     raw = raw.rename(columns={c: c.strip().lower() for c in raw.columns})
@@ -232,57 +233,60 @@ def load_leefbaarometer(
             None, "Leefbaarometer 2.0-formaat (rlb*-kolommen); verwacht 3.x (lbm, afw, ...)"
         )
         problems.raise_if_any()
-    missing = [c for c in (KEY, YEAR, *SCORE_COLUMNS) if c not in raw.columns]
-    for c in missing:
-        problems.add(c, "verplichte kolom ontbreekt")
-    if extra_columns not in ("error", "ignore"):
-        raise ValueError("extra_columns must be 'error' or 'ignore'")
-    known = {KEY, YEAR, *SCORE_COLUMNS, *OPTIONAL_COLUMNS}
+    for c in (key, YEAR, *SCORE_COLUMNS):
+        if c not in raw.columns:
+            problems.add(c, "verplichte kolom ontbreekt")
+    if extra_columns not in ("error", "warn"):
+        raise ValueError("extra_columns must be 'error' or 'warn'")
+    known = {key, YEAR, *SCORE_COLUMNS, *optional}
     unknown = [c for c in raw.columns if c not in known]
     if unknown and extra_columns == "error":
         for c in unknown:
-            problems.add(c, "onbekende kolom (extra_columns='ignore' om over te slaan)", c)
+            problems.add(c, "onbekende kolom", c)
     problems.raise_if_any()
-
-    ids = raw[KEY].str.strip()
-    xy = parse_grid_id(ids)
-    bad_ids = ids[xy["x"].isna()]
-    problems.add_capped(
-        KEY, "onjuist gevormde grid_id (verwacht bijv. 'E1213N4879')", list(bad_ids)
-    )
+    ids = raw[key].str.strip()
     year = pd.to_numeric(raw[YEAR].str.strip(), errors="coerce")
-    bad_year = raw[YEAR][year.isna() | (year % 1 != 0)]
-    problems.add_capped(YEAR, "geen jaartal", list(bad_year))
+    problems.add_capped(YEAR, "geen jaartal", list(raw[YEAR][year.isna() | (year % 1 != 0)]))
     scores: dict[str, pd.Series] = {}
     for col in SCORE_COLUMNS:
         text = raw[col].str.strip()
         if decimal_comma:
             text = text.str.replace(",", ".", regex=False)  # decimal comma in a ';' file
-        values = pd.to_numeric(text.where(text != ""), errors="coerce")
-        bad = text[(text != "") & values.isna()]
+        missing = text.isin(_MISSING_SCORES)
+        values = pd.to_numeric(text.where(~missing), errors="coerce")
+        bad = text[~missing & values.isna()]
         problems.add_capped(
-            col,
-            "geen getal",
-            [f"{g}: {v}" for g, v in zip(ids[bad.index], bad, strict=True)],
+            col, "geen getal", [f"{g}: {v}" for g, v in zip(ids[bad.index], bad, strict=True)]
         )
         infinite = values[np.isinf(values.to_numpy(dtype="float64", na_value=np.nan))]
         problems.add_capped(col, "oneindige waarde", list(ids[infinite.index]))
         scores[col] = values.astype("float64")
-    frame = pd.DataFrame({KEY: ids, YEAR: year, "x": xy["x"], "y": xy["y"], **scores})
-    dup = frame[frame.duplicated([KEY, YEAR], keep="first") & frame[KEY].notna()]
+    frame = pd.DataFrame({key: ids, YEAR: year, **scores})
+    frame.attrs["onbekende_kolommen"] = unknown
+    return raw, frame, problems
+
+
+def _finish_scores(
+    raw: pd.DataFrame,
+    frame: pd.DataFrame,
+    problems: Problems,
+    *,
+    key: str,
+    path: Path,
+    years: Iterable[int] | None,
+) -> pd.DataFrame:
+    dup = frame[frame.duplicated([key, YEAR], keep="first") & frame[key].notna()]
     problems.add_capped(
-        KEY,
-        "dubbele cel in hetzelfde jaar",
-        [f"{g} ({j:g})" for g, j in zip(dup[KEY], dup[YEAR], strict=True)],
+        key,
+        "dubbel in hetzelfde jaar",
+        [f"{g} ({j:g})" for g, j in zip(dup[key], dup[YEAR], strict=True)],
     )
     problems.raise_if_any()
-
+    unknown = frame.attrs.get("onbekende_kolommen", [])
     frame[YEAR] = frame[YEAR].astype("int64")
-    if "bron" in raw.columns:
-        bron = raw["bron"].str.strip()
-        frame["bron"] = bron.where(bron != "", "Leefbaarometer " + frame[YEAR].astype(str))
-    else:
-        frame["bron"] = "Leefbaarometer " + frame[YEAR].astype(str)
+    default = "Leefbaarometer " + frame[YEAR].astype(str)
+    bron = raw["bron"].str.strip() if "bron" in raw.columns else pd.Series("", index=raw.index)
+    frame["bron"] = bron.where(bron != "", default)
     if years is not None:
         wanted = {int(y) for y in years}
         absent = sorted(wanted - set(frame[YEAR]))
@@ -292,7 +296,70 @@ def load_leefbaarometer(
                 [f"{path}, veld 'jaar': jaar niet in het bestand (wel: {have}): {absent}"]
             )
         frame = frame[frame[YEAR].isin(wanted)]
-    return frame.sort_values([YEAR, KEY]).reset_index(drop=True)
+    out = frame.sort_values([YEAR, key]).reset_index(drop=True)
+    out.attrs["onbekende_kolommen"] = unknown
+    return out
+
+
+def load_leefbaarometer(
+    path: Path | str,
+    *,
+    years: Iterable[int] | None = None,
+    extra_columns: str = "warn",
+) -> pd.DataFrame:
+    """Load and validate a Leefbaarometer 3.x scores CSV (grid level).
+
+    Returns one row per cell per year with ``grid_id``, ``jaar`` (int), ``x``/``y``
+    (lower-left corner, m, EPSG:28992), the seven scores (float, NaN where empty or
+    ``NA``) and ``bron`` (the file's own mark when present, else "Leefbaarometer
+    <jaar>"). ``years`` keeps only those years. Columns that are not part of the
+    format are left out and listed in ``attrs["onbekende_kolommen"]``
+    (``extra_columns="error"`` refuses them). Problems (malformed ``grid_id``,
+    non-numeric score, duplicate cell-year, missing column) are reported together.
+    """
+    path = Path(path)
+    raw, frame, problems = _load_scores(
+        path, key=KEY, extra_columns=extra_columns, optional=OPTIONAL_COLUMNS
+    )
+    xy = parse_grid_id(frame[KEY])
+    problems.add_capped(
+        KEY,
+        "onjuist gevormde grid_id (verwacht bijv. 'E1213N4879')",
+        list(frame[KEY][xy["x"].isna()]),
+    )
+    frame.insert(2, "x", xy["x"])
+    frame.insert(3, "y", xy["y"])
+    return _finish_scores(raw, frame, problems, key=KEY, path=path, years=years)
+
+
+def load_leefbaarometer_areas(path: Path | str, *, extra_columns: str = "warn") -> pd.DataFrame:
+    """The Leefbaarometer's own scores per buurt (``Leefbaarometer-scores buurten 2002-2024.csv``).
+
+    Returns ``buurtcode`` (from ``bu_code``), ``jaar``, the seven scores (NaN where the
+    file has none) and ``bron``; unknown columns as in :func:`load_leefbaarometer`.
+    """
+    path = Path(path)
+    raw, frame, problems = _load_scores(
+        path, key=AREA_KEY, extra_columns=extra_columns, optional=(*OPTIONAL_COLUMNS, "bu_naam")
+    )
+    codes = frame[AREA_KEY].str.upper()
+    bad = codes[~codes.str.match(BUURTCODE_RE).fillna(False)]
+    problems.add_capped(AREA_KEY, "onjuist gevormde buurtcode", list(bad))
+    frame[AREA_KEY] = codes
+    out = _finish_scores(raw, frame, problems, key=AREA_KEY, path=path, years=None)
+    return out.rename(columns={AREA_KEY: "buurtcode"})
+
+
+def find_leefbaarometer_areas(data_dir: Path | str) -> Path | None:
+    """The per-buurt scores file in ``data_dir`` (its published name), else None."""
+    hits = sorted({p for g in AREA_GLOBS for p in Path(data_dir).glob(g) if p.is_file()})
+    if len(hits) > 1:
+        raise ValidationError(
+            [
+                f"{data_dir}: meer dan één Leefbaarometer-buurtbestand ({', '.join(p.name for p in hits)})"
+            ]
+        )
+    return hits[0] if hits else None
 
 
 def load_leefbaarometer_cells(path: Path | str, *, layer: str | None = None) -> gpd.GeoDataFrame:
