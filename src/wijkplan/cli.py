@@ -20,7 +20,7 @@ from wijkplan.settings import DEFAULT_DATA_DIR, DEFAULT_LAYERS
 def cmd_sample_data(args: argparse.Namespace) -> int:
     from wijkplan.sample import write_sample_data
 
-    for r in write_sample_data(args.data):
+    for r in write_sample_data(args.data, gemeente=args.gemeente):
         print(f"{r.source:<14} {r.action}{f': {r.path}' if r.path else ''}")
     return 0
 
@@ -28,7 +28,7 @@ def cmd_sample_data(args: argparse.Namespace) -> int:
 def cmd_build(args: argparse.Namespace) -> int:
     from wijkplan.build import build_layers
 
-    report = build_layers(args.data, args.out, ledger=args.ledger)
+    report = build_layers(args.data, args.out, ledger=args.ledger, gemeente=args.gemeente)
     print(f"Geschreven: {args.out}")
     print("\n".join(report.lines()))
     return 0
@@ -42,6 +42,15 @@ def cmd_dossier(args: argparse.Namespace) -> int:
     d = build_dossier(args.code, BuiltLayers(args.layers), store=StatusStore(args.store))
     print(d.to_json() if args.json else format_dossier(d))
     return 0
+
+
+def _gemeente_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--gemeente",
+        metavar="GMxxxx",
+        default=None,
+        help="de gemeente uit een landelijk grenzenbestand (standaard: de enige in de bestanden)",
+    )
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -58,6 +67,7 @@ def make_parser() -> argparse.ArgumentParser:
         default=DEFAULT_DATA_DIR,
         help="map met buurten.* en wijken.* (standaard: data/geo)",
     )
+    _gemeente_option(p)
     p.set_defaults(func=cmd_sample_data)
 
     p = sub.add_parser("build", help="valideer de bronnen en bouw de GeoPackage")
@@ -76,6 +86,7 @@ def make_parser() -> argparse.ArgumentParser:
         default=None,
         help="afsprakenregister (standaard: DIR/afspraken.yaml, anders het meegeleverde register)",
     )
+    _gemeente_option(p)
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser(

@@ -248,15 +248,13 @@ def _to_json(frame: pd.DataFrame) -> str:
 
 def _areas_from_sources(data_dir: Path, ledger: Ledger | None = None) -> Areas:
     """The areas of the boundaries (and complexes, when present) in a data folder."""
-    from wijkplan.sources import load_buurten, load_complexen, load_wijken
     from wijkplan.sources._io import find_source
+    from wijkplan.sources.boundaries import load_boundaries
+    from wijkplan.sources.complexen import load_complexen
 
-    buurten_path = find_source(data_dir, "buurten")
-    if buurten_path is None:
-        raise SourceNotFoundError(f"{data_dir}: geen buurten.* gevonden om tegen te controleren")
-    wijken_path = find_source(data_dir, "wijken")
-    wijken = load_wijken(wijken_path) if wijken_path is not None else None
-    buurten = load_buurten(buurten_path, wijken=wijken)
+    if not data_dir.is_dir():
+        raise SourceNotFoundError(f"{data_dir}: map bestaat niet; geen buurten om tegen te controleren")
+    buurten, wijken, _ = load_boundaries(data_dir)
     complexen_path = find_source(data_dir, "complexen")
     complexen = (
         load_complexen(complexen_path, buurten=buurten) if complexen_path is not None else None

@@ -36,7 +36,11 @@ __all__ = ["build_layers", "collect_layers"]
 
 
 def collect_layers(
-    data_dir: Path | str, *, ledger: Path | str | None = None, staging: Path
+    data_dir: Path | str,
+    *,
+    ledger: Path | str | None = None,
+    staging: Path,
+    gemeente: str | None = None,
 ) -> tuple[dict[str, pd.DataFrame], BuildReport]:
     """Load and validate every source in ``data_dir``; return the layers and the report.
 
@@ -50,6 +54,7 @@ def collect_layers(
         staging=staging,
         config=load_config(),
         ledger=Path(ledger) if ledger is not None else None,
+        gemeente=gemeente,
     )
     bounds = boundaries.build(ctx)
     agreed = agreements.build(ctx, bounds)
@@ -73,7 +78,11 @@ def collect_layers(
 
 
 def build_layers(
-    data_dir: Path | str, out: Path | str, *, ledger: Path | str | None = None
+    data_dir: Path | str,
+    out: Path | str,
+    *,
+    ledger: Path | str | None = None,
+    gemeente: str | None = None,
 ) -> BuildReport:
     """Validate the sources in ``data_dir`` and write the GeoPackage ``out``.
 
@@ -85,7 +94,9 @@ def build_layers(
         raise ValidationError([f"{out}: --out moet een bestandsnaam op .gpkg zijn (geen map)"])
     out.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".wijkplan-build-", dir=out.parent) as staging:
-        layers, report = collect_layers(data_dir, ledger=ledger, staging=Path(staging))
+        layers, report = collect_layers(
+            data_dir, ledger=ledger, staging=Path(staging), gemeente=gemeente
+        )
         staged = {year: Path(path) for year, path in report.rasters.items()}
         final = {
             year: out.with_name(f"{out.stem}_leefbaarometer_{year}.tif")

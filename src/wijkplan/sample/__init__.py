@@ -16,11 +16,10 @@ import geopandas as gpd
 import pyogrio
 import pyogrio.errors
 
-from wijkplan.errors import ValidationError
 from wijkplan.outputs.atomic import atomic_path
 from wijkplan.settings import is_sample
-from wijkplan.sources import load_buurten, load_wijken
 from wijkplan.sources._io import find_source
+from wijkplan.sources.boundaries import load_boundaries
 
 
 @dataclass(frozen=True)
@@ -46,27 +45,16 @@ def _write_vector(frame: gpd.GeoDataFrame, target: Path, layer: str) -> None:
         frame.to_file(tmp, layer=layer, driver="GPKG", engine="pyogrio")
 
 
-def write_sample_data(data_dir: Path | str) -> list[SampleResult]:
+def write_sample_data(data_dir: Path | str, *, gemeente: str | None = None) -> list[SampleResult]:
     """Write the sample sources for the boundaries in ``data_dir``.
 
-    Reads ``buurten.*`` and ``wijken.*`` (any OGR format), then writes each
-    sample source in its real format. A source that already exists and is not
-    entirely sample data is a real file and is left alone.
+    Reads the buurt and wijk boundaries in any published form (for ``gemeente`` when the
+    files hold several municipalities), then writes each sample source in its real
+    format. A source that already exists and is not entirely sample data is a real file
+    and is left alone.
     """
     data_dir = Path(data_dir)
-    buurten_path = find_source(data_dir, "buurten")
-    wijken_path = find_source(data_dir, "wijken")
-    missing = [n for n, p in (("buurten", buurten_path), ("wijken", wijken_path)) if p is None]
-    if missing:
-        raise ValidationError(
-            [
-                f"{data_dir}: geen {n}-bestand gevonden (verwacht {n}.geojson/.gpkg/.fgb/.shp)"
-                for n in missing
-            ]
-        )
-    assert buurten_path is not None and wijken_path is not None
-    wijken = load_wijken(wijken_path)
-    buurten = load_buurten(buurten_path, wijken=wijken)
+    buurten, wijken, _ = load_boundaries(data_dir, gemeente=gemeente)
 
     results: list[SampleResult] = []
     for name, generate in _vector_generators().items():
