@@ -81,10 +81,15 @@ def bundled_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A copy of data/geo (real boundaries) with the sample sources written into it."""
     from wijkplan.sample import write_sample_data
 
+    import subprocess
+
     data = tmp_path_factory.mktemp("bundled") / "geo"
     data.mkdir()
-    for name in ("buurten.geojson", "wijken.geojson", "PROVENANCE.md"):
-        shutil.copy(BUNDLED / name, data / name)
+    tracked = subprocess.run(
+        ["git", "ls-files", "data/geo"], cwd=REPO, capture_output=True, text=True, check=True
+    ).stdout.split()
+    for name in tracked or ["data/geo/buurten.geojson", "data/geo/wijken.geojson"]:
+        shutil.copy(REPO / name, data / Path(name).name)
     write_sample_data(data)
     return data
 

@@ -40,9 +40,10 @@ def test_dossier_of_a_complex_and_of_the_gemeente(built_layers, capsys):
     assert main(["dossier", "GM0484", "--layers", str(built_layers)]) == 0
     out = capsys.readouterr().out
     assert out.startswith("Alphen aan den Rijn (GM0484), gemeente")
-    wijken = read_layer(built_layers, "wijken")
-    total = f"{int(wijken['aantal_inwoners'].sum()):,}".replace(",", ".")
-    assert f"Inwoners (1 januari): {total}" in out  # the sum over the wijken, Dutch digits
+    buurten = read_layer(built_layers, "buurten")  # the real CBS figures per buurt
+    total = f"{int(buurten['aantal_inwoners'].sum()):,}".replace(",", ".")
+    assert f"Inwoners (1 januari): {total}" in out  # the sum over the buurten, Dutch digits
+    assert "som van de buurten" in out
 
 
 def test_unknown_code_and_missing_layers(built_layers, tmp_path, capsys):

@@ -58,7 +58,7 @@ from wijkplan.sources.leefbaarometer import (
     raster_tags,
     warn_missing_cells,
 )
-from wijkplan.sources.police import load_police_table, police_yearly_totals
+from wijkplan.sources.police import CRIME_TOTAL, load_police_table, police_yearly_totals
 from wijkplan.sources.statline import name_index
 
 #: Where a score comes from (column ``scorebron``).
@@ -223,7 +223,13 @@ class PoliceData:
     """The police tables in the data folder, in long form, and the files they came from."""
 
     long: pd.DataFrame
-    files: list[Path]
+    #: the file each row came from
+    files: pd.Series
+
+    def files_with(self, *, total: bool) -> list[Path]:
+        """The files that hold the crime total (``total``) or category counts."""
+        rows = self.long["soort"] == CRIME_TOTAL if total else self.long["categorie"].notna()
+        return [Path(p) for p in dict.fromkeys(self.files[rows.to_numpy()])]
 
     def totals(self, buurten: gpd.GeoDataFrame, out: ThemeOutput, *, total: bool) -> pd.DataFrame:
         """Counts per buurt and year: the categories, or (``total``) all crime together."""
@@ -356,12 +362,15 @@ def _police(ctx: BuildContext, b: Boundaries) -> PoliceData | None:
         (b.buurten, "gemeentecode", "gemeentenaam"),
     )
     frames = [
-        ctx.attempt(partial(load_police_table, t, config=ctx.config, names=names)) for t in tables
+        (t.path, ctx.attempt(partial(load_police_table, t, config=ctx.config, names=names)))
+        for t in tables
     ]
-    loaded = [f for f in frames if f is not None]
+    loaded = [(path, f) for path, f in frames if f is not None]
     if not loaded:
         return None
-    return PoliceData(pd.concat(loaded, ignore_index=True), [t.path for t in tables])
+    long = pd.concat([f for _, f in loaded], ignore_index=True)
+    files = pd.Series([str(path) for path, f in loaded for _ in range(len(f))])
+    return PoliceData(long, files)
 
 
 def _population(b: Boundaries) -> tuple[pd.Series | None, str]:
@@ -426,7 +435,11 @@ def _incidents(
             )
         source = by_category
         out.source(
-            "incidenten", police.files[0], _shown_total(len(source), config), REAL, police.label
+            "incidenten",
+            police.files_with(total=False)[0],
+            _shown_total(len(source), config),
+            REAL,
+            police.label,
         )
     else:
         out.absent("incidenten")
