@@ -79,9 +79,9 @@ def write_boundaries(
 @pytest.fixture(scope="session")
 def bundled_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A copy of data/geo (real boundaries) with the sample sources written into it."""
-    from wijkplan.sample import write_sample_data
-
     import subprocess
+
+    from wijkplan.sample import write_sample_data
 
     data = tmp_path_factory.mktemp("bundled") / "geo"
     data.mkdir()

@@ -253,7 +253,9 @@ def _areas_from_sources(data_dir: Path, ledger: Ledger | None = None) -> Areas:
     from wijkplan.sources.complexen import load_complexen
 
     if not data_dir.is_dir():
-        raise SourceNotFoundError(f"{data_dir}: map bestaat niet; geen buurten om tegen te controleren")
+        raise SourceNotFoundError(
+            f"{data_dir}: map bestaat niet; geen buurten om tegen te controleren"
+        )
     buurten, wijken, _ = load_boundaries(data_dir)
     complexen_path = find_source(data_dir, "complexen")
     complexen = (

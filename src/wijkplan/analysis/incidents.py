@@ -224,7 +224,7 @@ def incident_tables(
 
     # Population and area per level.
     pop_b = (
-        pd.Series(buurt_population, dtype="float64")
+        pd.Series(buurt_population).astype("Float64").astype("float64")
         if buurt_population is not None
         else pd.Series(dtype="float64")
     )
@@ -241,7 +241,11 @@ def incident_tables(
             area[wk] = float(wijk_geom[wk].area / 1e6)
             pop[wk] = np.nan
     if wijken is not None and "aantal_inwoners" in wijken.columns:
-        inw = pd.to_numeric(wijken["aantal_inwoners"], errors="coerce")
+        inw = pd.Series(
+            pd.to_numeric(wijken["aantal_inwoners"], errors="coerce")
+            .astype("Float64")
+            .to_numpy(dtype="float64", na_value=np.nan)
+        )
         inw = inw.where(inw >= 0)  # CBS sentinels (-99995/-99997) are unknown
         jaar = (
             wijken["jaar"].astype("string")

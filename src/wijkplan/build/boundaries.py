@@ -63,13 +63,16 @@ def build(ctx: BuildContext) -> Boundaries:
             )
     names = dict(zip(wijken["wijkcode"], wijken["wijknaam"], strict=True))
     buurten = buurten.assign(wijknaam=buurten["wijkcode"].map(names))
-    buurten, wijken = _figures(ctx, out, buurten, wijken)
+    figures = ThemeOutput()
+    buurten, wijken = _figures(ctx, figures, buurten, wijken)
     for level, name, frame in (("buurt", "buurten", buurten), ("wijk", "wijken", wijken)):
         kept = _declared(name, frame, out)
         out.layers[name] = kept
         out.source(
             name, sources[level].path, len(kept), kind_of(kept), _label(kept, sources[level])
         )
+    out.sources += figures.sources
+    out.notes += figures.notes
     if complexen is not None:
         out.layers["complexen"] = complexen
         out.source("complexen", complexen_path, len(complexen), kind_of(complexen))

@@ -45,7 +45,8 @@ class BuildContext:
         Found once, by their columns (not their file names).
         """
         if self._tables is None:
-            self._tables = find_tables(self.data_dir, _classify)
+            found = self.attempt(lambda: find_tables(self.data_dir, _classify))
+            self._tables = found if found is not None else {}
         return self._tables.get(kind, [])
 
     def attempt(self, load: Callable[[], T]) -> T | None:

@@ -15,6 +15,7 @@ aggregate tables are returned.
 
 from __future__ import annotations
 
+import re
 import warnings
 from dataclasses import dataclass, field
 from functools import partial
@@ -481,6 +482,13 @@ def _crime(
         population_label=label,
     )
     _publish(out, "misdrijven", tables, ctx.config)
+    years = sorted({int(y) for y in totals["jaar"]})
+    pop_years = sorted(set(re.findall(r"(?:19|20)\d\d", label)))
+    if population is not None and pop_years and {str(y) for y in years} != set(pop_years):
+        out.notes.append(
+            f"misdrijven {', '.join(map(str, years))} per 1.000 inwoners gerekend met de inwoners "
+            f"van {', '.join(pop_years)} ({label}): een ander jaar"
+        )
     out.source(
         "misdrijven",
         police.files[0],

@@ -266,7 +266,7 @@ def _checked(
     out["jaar"] = pd.to_numeric(out["jaar"], errors="coerce").astype("Int64")
     if published:
         for col in figures.columns:
-            out[col] = figures[col].to_numpy()
+            out[col] = figures[col].array
         out["kerncijfers_bron"] = (
             f"CBS Kerncijfers wijken en buurten {_year(out)}, uit het grenzenbestand".replace(
                 "  ", " "

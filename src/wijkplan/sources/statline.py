@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from wijkplan.errors import SourceNotFoundError, ValidationError
@@ -153,7 +154,16 @@ def _from_json(path: Path, text: str) -> pd.DataFrame:
         )
     frame = pd.DataFrame.from_records(records)
     frame = frame.drop(columns=[c for c in frame.columns if str(c).startswith("__")])
-    return frame.apply(lambda s: s.map(lambda v: "" if v is None else str(v).strip()))
+    return frame.apply(lambda s: s.map(_cell)).astype(object)
+
+
+def _cell(value: object) -> str:
+    """A JSON value as published text: null (or NaN after pandas) is empty; 12.0 is "12"."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
 
 
 def parse_numbers(text: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -182,26 +192,42 @@ def parse_numbers(text: pd.Series) -> tuple[pd.Series, pd.Series]:
     return values, reason.where(reason.notna(), None)
 
 
+#: File names that say a file is a StatLine or police table (so an unreadable one is an error).
+TABLE_NAME_RE = re.compile(r"\d{5}NED|typeddataset|politie|kerncijfers", re.IGNORECASE)
+
+
 def find_tables(
     data_dir: Path, classify: Callable[[StatTable], str | None], *, skip: Iterable[Path] = ()
 ) -> dict[str, list[StatTable]]:
     """Every CSV/JSON file in ``data_dir`` that ``classify`` recognises, by kind.
 
     Files are recognised by their columns, not by their names; files ``classify``
-    does not recognise (our own sample CSVs, other data) are left alone.
+    does not recognise (our own sample CSVs, other data) are left alone. A file that
+    cannot be read at all is an error only when its name says it is a published table
+    (``47018NED_TypedDataSet_….csv``, ``politie….json``).
     """
     skipped = {Path(p).resolve() for p in skip}
     found: dict[str, list[StatTable]] = {}
+    problems: list[str] = []
     for path in sorted(data_dir.iterdir()):
         if path.suffix.lower() not in (".csv", ".json") or path.resolve() in skipped:
             continue
         try:
             table = read_statline(path)
-        except ValidationError:
-            continue  # not a table (or not readable): only files with known columns are ours
+        except ValidationError as exc:
+            if TABLE_NAME_RE.search(path.name):
+                problems += exc.problems
+            continue
         kind = classify(table)
         if kind is not None:
             found.setdefault(kind, []).append(table)
+        elif TABLE_NAME_RE.search(path.name) and not path.name.lower().startswith("leefbaarometer"):
+            problems.append(
+                f"{path}: geen bekende CBS- of politietabel (geen gebiedskolom met cijfers van "
+                "85984NED, of geen kolommen WijkenEnBuurten, Perioden en geregistreerde aantallen)"
+            )
+    if problems:
+        raise ValidationError(problems)
     return found
 
 

@@ -1,0 +1,166 @@
+"""Builds from files in their published form (issue 8 acceptance).
+
+- the shipped real figures: crime 2023 and inhabitants 2024 per buurt, used and labelled "echt";
+- a PDOK-form GeoPackage with two municipalities: one chosen with ``--gemeente``, else one line;
+- StatLine tables found by their columns, whatever their file names;
+- a malformed published file: one line, exit 2, no traceback, the earlier GeoPackage untouched.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+
+from tests.conftest import REPO
+from tests.sources.test_published_forms import KWB_LABELLED, POLICE_LABELLED, POLICE_TYPED, _pdok
+from wijkplan import read
+from wijkplan.build import build_layers
+from wijkplan.cli import main
+
+REAL_CRIME = REPO / "data" / "geo" / "politie_47018NED_2023_GM0484.csv"
+REAL_INHABITANTS = REPO / "data" / "geo" / "cbs_85984NED_2024_inwoners_buurten_GM0484.csv"
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "wijkplan.cli", *args], capture_output=True, text=True, cwd=REPO
+    )
+
+
+def test_shipped_build_uses_real_crime_and_inhabitants(built_layers):
+    report = read.read_report(built_layers)
+    crime = report.source("misdrijven")
+    assert crime is not None and crime.kind == "echt" and "47018NED" in (crime.label or "")
+    figures = report.source("kerncijfers")
+    assert figures is not None and figures.kind == "echt" and "85984NED" in (figures.label or "")
+    published = pd.read_csv(REAL_CRIME).set_index("WijkenEnBuurten")["GeregistreerdeMisdrijven_1"]
+    inhabitants = pd.read_csv(REAL_INHABITANTS).set_index("nhood_id")["population"]
+    table = read.read_layer(built_layers, "misdrijven_buurt").set_index("buurtcode")
+    assert set(table["periode"]) == {"2023"}
+    shown = table["totaal"].dropna()
+    assert (shown == published[shown.index]).all()  # every published count is the real one
+    assert table["totaal"].isna().sum() >= ((published >= 1) & (published <= 4)).sum()
+    rate = table["per_1000_totaal"].dropna()
+    expected = (published[rate.index] / inhabitants[rate.index] * 1000).round(2)
+    assert (rate - expected).abs().max() < 0.01 and len(rate) > 80
+    buurten = read.read_layer(built_layers, "buurten").set_index("buurtcode")
+    assert (buurten["aantal_inwoners"] == inhabitants[buurten.index]).all()
+    assert any("ander jaar" in w for w in report.warnings)  # 2023 crime, 2024 inhabitants
+
+
+def test_dossier_prints_real_crime_and_inhabitants(built_layers, capsys):
+    published = pd.read_csv(REAL_CRIME).set_index("WijkenEnBuurten")["GeregistreerdeMisdrijven_1"]
+    inhabitants = pd.read_csv(REAL_INHABITANTS).set_index("nhood_id")["population"]
+    assert main(["dossier", "BU04840306", "--layers", str(built_layers)]) == 0
+    out = capsys.readouterr().out
+    count = int(published["BU04840306"])
+    shown = "<5" if 1 <= count <= 4 else f"{count:,}".replace(",", ".")
+    assert "Geregistreerde misdrijven [echt: Politie" in out
+    assert f"2023       totaal {shown:>5}" in out
+    assert f"Inwoners (1 januari): {int(inhabitants['BU04840306']):,}".replace(",", ".") in out
+    assert "Incidenten [voorbeelddata]" in out  # the sample categories, labelled, apart
+    assert main(["dossier", "BU04840306", "--json", "--layers", str(built_layers)]) == 0
+    d = json.loads(capsys.readouterr().out)
+    crime = d["leefbaarheid"]["misdrijven"]
+    assert crime["voorbeelddata"] is False and crime["rijen"][0]["aantallen"]["totaal"] == (
+        None if 1 <= count <= 4 else count
+    )
+    assert d["leefbaarheid"]["incidenten"]["voorbeelddata"] is True
+
+
+@pytest.fixture
+def two_municipalities(tmp_path, tiny_buurten, tiny_wijken):
+    data = tmp_path / "pdok"
+    data.mkdir()
+    b, w = _pdok(tiny_buurten, tiny_wijken, other=True)
+    for layer, frame in (("wijken", w), ("buurten", b)):
+        frame.to_file(data / "wijkenbuurten_2024_v1.gpkg", layer=layer, driver="GPKG")
+    return data
+
+
+def test_pdok_geopackage_builds_one_municipality(two_municipalities, tmp_path):
+    out = tmp_path / "out" / "wijkplan.gpkg"
+    proc = _cli("build", "--data", str(two_municipalities), "--out", str(out))
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1
+    assert "2 gemeenten; kies er één met --gemeente" in proc.stderr
+    assert not out.exists()
+    proc = _cli(
+        "build", "--data", str(two_municipalities), "--out", str(out), "--gemeente", "GM9999"
+    )
+    assert proc.returncode == 0, proc.stderr
+    buurten = read.read_layer(out, "buurten")
+    assert set(buurten["gemeentecode"]) == {"GM9999"} and len(buurten) == 4
+    assert read.read_report(out).gemeentecode == "GM9999"
+    proc = _cli("dossier", "BU99990202", "--layers", str(out))
+    assert "Inwoners (1 januari): geheim" in proc.stdout  # -99997 in the PDOK file
+
+
+def test_tables_are_found_by_their_columns(write_boundaries, tiny_buurten, tmp_path):
+    data = write_boundaries(tiny_buurten.assign(gemeentenaam="Testdorp"))
+    (data / "47018NED_TypedDataSet_22112025_101010.csv").write_text(POLICE_TYPED, encoding="utf-8")
+    (data / "Kerncijfers_wijken_en_buurten_2024.csv").write_text(KWB_LABELLED, encoding="utf-8")
+    (data / "aantekeningen.csv").write_text("a,b\n1,2\n", encoding="utf-8")  # not a table of ours
+    report = build_layers(data, tmp_path / "x.gpkg")
+    assert report.source("misdrijven") is not None and report.source("kerncijfers") is not None
+    buurten = read.read_layer(tmp_path / "x.gpkg", "buurten").set_index("buurtcode")
+    assert buurten.loc["BU99990101", "aantal_inwoners"] == 1205  # from the labelled table
+    assert "pct_corporatiebezit: geheim" in buurten.loc["BU99990102", "kerncijfers_ontbreekt"]
+    wijken = read.read_layer(tmp_path / "x.gpkg", "wijken").set_index("wijkcode")
+    assert wijken.loc["WK999902", "aantal_inwoners"] == 795  # "Wijk 02 Zuid" matched by name
+
+
+def test_total_only_police_table_without_categories_builds(write_boundaries, tmp_path):
+    data = write_boundaries()
+    total_only = "\n".join(
+        line for line in POLICE_TYPED.splitlines() if '"1.' not in line and '"2.' not in line
+    )
+    (data / "politie.csv").write_text(total_only + "\n", encoding="utf-8")
+    report = build_layers(data, tmp_path / "x.gpkg")
+    assert report.source("misdrijven") is not None
+    assert report.source("incidenten") is None  # a total is not an incident category
+    table = read.read_layer(tmp_path / "x.gpkg", "misdrijven_buurt")
+    assert list(table.columns[:3]) == ["buurtcode", "periode", "totaal"]
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "message"),
+    [
+        (
+            "p.csv",
+            POLICE_LABELLED.replace("Noord-Oost", "Oost-Indië"),
+            "naam komt in geen buurt of wijk voor: 'Oost-Indië'",
+        ),
+        ("k.csv", KWB_LABELLED.replace('"1205"', '"veel"'), "geen getal: 'veel'"),
+        ("47018NED.json", '{"value": 3}', "verwacht een OData-antwoord"),
+    ],
+    ids=["police-unknown-name", "kerncijfers-not-a-number", "odata-not-a-list"],
+)
+def test_malformed_published_file_is_one_line_and_keeps_the_earlier_build(
+    write_boundaries, tiny_buurten, tmp_path, name, text, message
+):
+    data = write_boundaries(tiny_buurten.assign(gemeentenaam="Testdorp"))
+    out = tmp_path / "x.gpkg"
+    assert _cli("build", "--data", str(data), "--out", str(out)).returncode == 0
+    before = out.read_bytes()
+    (data / name).write_text(text, encoding="utf-8")
+    proc = _cli("build", "--data", str(data), "--out", str(out))
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1 and message in proc.stderr
+    assert out.read_bytes() == before
+
+
+def test_no_count_from_1_to_4_in_real_police_layers(built_layers):
+    published = pd.read_csv(REAL_CRIME)["GeregistreerdeMisdrijven_1"]
+    assert ((published >= 1) & (published <= 4)).any()  # the real data has small counts
+    for level in ("buurt", "wijk", "regie", "gemeente"):
+        table = read.read_layer(built_layers, f"misdrijven_{level}")
+        values = pd.to_numeric(table["totaal"], errors="coerce")
+        assert not ((values >= 1) & (values <= 4)).any(), level
+    lb = gpd.read_file(built_layers, layer="leefbaarheid")
+    assert not ((lb["misdrijven"] >= 1) & (lb["misdrijven"] <= 4)).any()
