@@ -49,3 +49,28 @@ def test_missing_layers_says_so(monkeypatch, tmp_path):
     at = AppTest.from_file(str(REPO / "views" / "kaart.py"), default_timeout=60).run()
     assert not at.exception
     assert "nog niet gebouwd" in at.error[0].value
+
+
+def test_dossier_shows_real_crime_beside_sample_incidents(app_env):
+    import pandas as pd
+
+    crime = pd.read_csv(REPO / "data/geo/politie_47018NED_2023_GM0484.csv")
+    count = int(crime.set_index("WijkenEnBuurten").loc["BU04840306", "GeregistreerdeMisdrijven_1"])
+    inhabitants = pd.read_csv(REPO / "data/geo/cbs_85984NED_2024_inwoners_buurten_GM0484.csv")
+    people = int(inhabitants.set_index("nhood_id").loc["BU04840306", "population"])
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
+    at.query_params["gebied"] = "BU04840306"
+    at.run()
+    assert not at.exception
+    texts = [m.value for m in at.markdown]
+    assert any(t.startswith("**Geregistreerde misdrijven — echt: Politie") for t in texts)
+    assert any(t.startswith("**Incidenten per jaar — voorbeelddata") for t in texts)
+    tables = [df.value for df in at.dataframe if "periode" in df.value.columns]
+    real = next(
+        t for t in tables if list(t.columns) == ["periode", "totaal", "per 1.000 inwoners per jaar"]
+    )
+    shown = "<5" if 1 <= count <= 4 else f"{count:,}".replace(",", ".")
+    assert real["totaal"].tolist() == [shown] and "," in real["per 1.000 inwoners per jaar"].iloc[0]
+    figures = [t.value for t in at.table]
+    assert any(f"{people:,}".replace(",", ".") in df["waarde"].tolist() for df in figures)
+    assert any("geregistreerde misdrijven (Politie" in c.value for c in at.sidebar.caption)

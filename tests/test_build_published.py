@@ -164,3 +164,36 @@ def test_no_count_from_1_to_4_in_real_police_layers(built_layers):
         assert not ((values >= 1) & (values <= 4)).any(), level
     lb = gpd.read_file(built_layers, layer="leefbaarheid")
     assert not ((lb["misdrijven"] >= 1) & (lb["misdrijven"] <= 4)).any()
+
+
+def test_official_buurt_scores_beside_the_grid(write_boundaries, tmp_path, capsys):
+    """The Leefbaarometer's own buurt scores are shown for buurten; the grid stays for the rest."""
+    from wijkplan.sample import write_sample_data
+
+    data = write_boundaries()
+    write_sample_data(data)
+    (data / "Leefbaarometer-scores buurten 2002-2024.csv").write_text(
+        "bu_code,bu_naam,jaar,lbm,afw,fys,onv,soc,vrz,won,kscore\n"
+        "BU99990101,Noord-West,2022,4.1021,0.0701,0.0102,-0.0203,0.0311,0.0401,0.0090,7\n"
+        "BU99990101,Noord-West,2024,4.3532,0.3072,0.0143,-0.0101,0.0400,0.0522,0.0108,9\n"
+        "BU99990102,Noord-Oost,2024,NA,NA,NA,NA,NA,NA,NA,\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "x.gpkg"
+    report = build_layers(data, out)
+    assert any("kscore" in w for w in report.warnings)  # an unknown column is a warning
+    lb = read.read_layer(out, "leefbaarheid").set_index("buurtcode")
+    assert lb.loc["BU99990101", "scorebron"] == "buurtbestand"
+    assert lb.loc["BU99990101", "afw"] == pytest.approx(0.3072)
+    assert lb.loc["BU99990101", "klasse"] == "uitstekend"
+    assert lb.loc["BU99990102", "scorebron"] == "grid"  # NA in the buurt file: the grid's score
+    complexen = read.read_layer(out, "leefbaarheid_complexen")
+    assert set(complexen["scorebron"].dropna()) == {"grid"}
+    trend = read.read_layer(out, "leefbaarheid_trend")
+    own = trend[(trend["niveau"] == "buurt") & (trend["code"] == "BU99990101")]
+    assert set(own["jaar"]) >= {2022, 2024} and set(own["scorebron"]) == {"buurtbestand"}
+    assert main(["dossier", "BU99990101", "--layers", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert "de buurtscore die de Leefbaarometer zelf publiceert" in text
+    assert main(["dossier", "WK999901", "--layers", str(out)]) == 0
+    assert "Leefbaarometer-grid, oppervlaktegewogen" in capsys.readouterr().out

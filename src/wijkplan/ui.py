@@ -18,7 +18,7 @@ from wijkplan import catalogue
 from wijkplan.afspraken.store import StatusStore, default_store_path
 from wijkplan.analysis.privacy import SUPPRESSED_NOTE, display_count
 from wijkplan.config import load_config
-from wijkplan.dossier.model import AfspraakRow, Afspraken, Dossier, Liveability
+from wijkplan.dossier.model import AfspraakRow, Afspraken, Dossier, Incidents, Liveability
 from wijkplan.dossier.text import figure_text
 from wijkplan.errors import WijkplanError
 from wijkplan.mapping import (
@@ -30,14 +30,16 @@ from wijkplan.mapping import (
 )
 from wijkplan.numbers import number, percent
 from wijkplan.read import BuiltLayers, read_report
-from wijkplan.report import SAMPLE, BuildReport
+from wijkplan.report import REAL, SAMPLE, BuildReport
 from wijkplan.settings import DEFAULT_LAYERS, PROJECT_ROOT
 
 SAMPLE_NOTICE = (
-    "Let op: deze kaart toont **voorbeelddata** voor wat niet openbaar is ({bronnen}). "
-    "Die gegevens zijn gegenereerd en beschrijven geen echte situatie. "
-    "Buurt- en wijkgrenzen en wijkcijfers komen uit de echte bronbestanden (zie het bouwrapport)."
+    "Let op: deze kaart toont **voorbeelddata** voor {bronnen}. Die gegevens zijn gegenereerd "
+    "en beschrijven geen echte situatie. Complexen en incidentregistraties zijn niet openbaar; "
+    "de Leefbaarometer is open data, maar niet te downloaden op een machine zonder internet. "
+    "Leg de echte bestanden in de bronmap en bouw opnieuw."
 )
+REAL_NOTE = "Echte cijfers: {bronnen}."
 CLASS_NOTE = (
     "De klassegrenzen (zeer onvoldoende … uitstekend) staan niet in de open data van de "
     "Leefbaarometer; wijkplan gebruikt aangenomen grenzen uit config/leefbaarheid.toml."
@@ -45,7 +47,16 @@ CLASS_NOTE = (
 SAMPLE_NAMES = {
     "complexen": "corporatiecomplexen",
     "leefbaarometer": "Leefbaarometer-scores",
+    "leefbaarometer_buurten": "Leefbaarometer-buurtscores",
     "incidenten": "incidentregistraties",
+}
+REAL_NAMES = {
+    "buurten": "grenzen",
+    "kerncijfers": "kerncijfers",
+    "misdrijven": "geregistreerde misdrijven",
+    "incidenten": "incidenten",
+    "leefbaarometer": "Leefbaarometer",
+    "leefbaarometer_buurten": "Leefbaarometer-buurtscores",
 }
 
 
@@ -119,6 +130,13 @@ def sidebar(report: BuildReport | None) -> None:
         if report.uses_sample_data:
             sample = [SAMPLE_NAMES.get(s.name, s.name) for s in report.sources if s.kind == SAMPLE]
             st.warning(SAMPLE_NOTICE.format(bronnen=", ".join(sample)), icon="⚠️")
+        real = [
+            f"{REAL_NAMES.get(s.name, s.name)} ({s.label})"
+            for s in report.sources
+            if s.kind == REAL and s.label and s.name in REAL_NAMES
+        ]
+        if real:
+            st.caption(REAL_NOTE.format(bronnen="; ".join(real)))
         st.caption(
             f"Gemeente {report.gemeentecode} · lagen gebouwd {report.built_at[:16].replace('T', ' ')} UTC"
         )
@@ -181,21 +199,7 @@ def render_dossier(d: Dossier) -> None:
             )
     if d.oppervlakte_ha is not None:
         st.markdown(f"**Oppervlakte:** {number(d.oppervlakte_ha, 1)} ha")
-    figures = d.kerncijfers or d.kerncijfers_wijk or []
-    if figures:
-        label = (
-            "Kerncijfers"
-            if d.kerncijfers
-            else f"Kerncijfers van wijk {d.wijk.naam if d.wijk else ''}"
-        )
-        st.markdown(f"**{label}** (CBS{f' {d.jaar}' if d.jaar else ''})")
-        st.table(
-            pd.DataFrame(
-                {"waarde": [figure_text(f) for f in figures]}, index=[f.label for f in figures]
-            )
-        )
-        if d.kerncijfers_toelichting:
-            st.caption(d.kerncijfers_toelichting)
+    _render_figures(d)
     c = d.complexen
     if not c.beschikbaar:
         st.info("Geen complexenbestand in deze build.")
@@ -207,9 +211,28 @@ def render_dossier(d: Dossier) -> None:
         )
         if c.lijst:
             table = pd.DataFrame([vars(r) for r in c.lijst]).drop(columns="buurtcode")
+            table["aantal_woningen"] = [number(v) for v in table["aantal_woningen"]]
+            table["bouwjaar"] = table["bouwjaar"].astype("string").fillna("")
             st.dataframe(table, hide_index=True, width="stretch")
     render_liveability(d.leefbaarheid)
     render_afspraken(d.afspraken)
+
+
+def _render_figures(d: Dossier) -> None:
+    """The area's own key figures, and for a buurt or complex those of its wijk."""
+    wijk = f"Kerncijfers van wijk {d.wijk.naam}" if d.wijk else "Kerncijfers van de wijk"
+    for label, figures in (("Kerncijfers", d.kerncijfers), (wijk, d.kerncijfers_wijk or [])):
+        if not figures:
+            continue
+        sources = sorted({f.bron for f in figures if f.bron})
+        st.markdown(f"**{label}**" + (f" ({'; '.join(sources)})" if sources else ""))
+        st.table(
+            pd.DataFrame(
+                {"waarde": [figure_text(f) for f in figures]}, index=[f.label for f in figures]
+            )
+        )
+    if d.kerncijfers_toelichting and not d.kerncijfers:
+        st.caption(d.kerncijfers_toelichting)
 
 
 def render_liveability(lv: Liveability) -> None:
@@ -259,24 +282,27 @@ def render_liveability(lv: Liveability) -> None:
         st.markdown(
             f"**Prioriteit leefbaarheid:** {number(p.waarde, 1)} (rang {p.rang} van {p.van})"
         )
-    if lv.incidenten is not None and lv.incidenten.rijen:
-        inc = lv.incidenten
-        t = inc.drempel
-        table = pd.DataFrame(
-            [
-                {
-                    "periode": r.periode,
-                    **{
-                        c: display_count(r.aantallen[c], threshold=t)
-                        for c in [*inc.categorieen, "totaal"]
-                    },
-                }
-                for r in inc.rijen
-            ]
-        )
-        st.markdown(f"**Incidenten per jaar{mark}**")
-        st.dataframe(table, hide_index=True, width="stretch")
-        st.caption(SUPPRESSED_NOTE.format(t=t))
+    _render_counts("Incidenten per jaar", lv.incidenten)
+    _render_counts("Geregistreerde misdrijven", lv.misdrijven)
+
+
+def _render_counts(title: str, inc: Incidents | None) -> None:
+    """A published count series per period (suppressed as "<5"), marked sample or real."""
+    if inc is None or not inc.rijen:
+        return
+    t = inc.drempel
+    rows = [
+        {
+            "periode": r.periode,
+            **{c: display_count(r.aantallen[c], threshold=t) for c in [*inc.categorieen, "totaal"]},
+            "per 1.000 inwoners per jaar": number(r.per_1000, 1),
+        }
+        for r in inc.rijen
+    ]
+    mark = " — voorbeelddata" if inc.voorbeelddata else (f" — echt: {inc.bron}" if inc.bron else "")
+    st.markdown(f"**{title}{mark}**")
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    st.caption(SUPPRESSED_NOTE.format(t=t))
 
 
 def _dimension_chart(chart: pd.DataFrame) -> alt.Chart:
@@ -311,6 +337,48 @@ def _trend_chart(trend: pd.DataFrame) -> alt.Chart:
         )
         .properties(height=160)
     )
+
+
+SCORE_SOURCE_LABELS = {"grid": "grid", "buurtbestand": "Leefbaarometer-buurtscore"}
+
+
+def ranking_table(data: BuiltLayers) -> pd.DataFrame:
+    """The buurten by liveability priority, for display (Dutch numbers, suppressed counts)."""
+    lb = data.tables["leefbaarheid"]
+    t = data.report.threshold
+    table = lb.sort_values(["rang", "buurtnaam"], na_position="last")
+    out = pd.DataFrame(
+        {
+            "rang": table["rang"].astype("Int64"),
+            "buurt": table["buurtnaam"],
+            "code": table["buurtcode"],
+            "prioriteit": [number(v, 1) for v in table["prioriteit"]],
+            "klasse": table["klasse"],
+            "afwijking": [number(v, 3, sign=True) for v in table["afw"]],
+            "aandeel zwak": [percent(v) for v in table["aandeel_zwak"]],
+        }
+    )
+    if "scorebron" in table:
+        out["score uit"] = [SCORE_SOURCE_LABELS.get(str(v), "") for v in table["scorebron"]]
+    if "totaal" in table:
+        out["incidenten (periode)"] = shown_counts(table["totaal"], t)
+    if "incidenten_waarde" in table:
+        out["incidentmaat"] = [
+            "afgeschermd" if geschat else number(v, 1, missing="")
+            for v, geschat in zip(
+                table["incidenten_waarde"], table["incidenten_geschat"], strict=True
+            )
+        ]
+    if "misdrijven_per_1000" in table:
+        year = table["misdrijven_jaar"].dropna()
+        label = (
+            f"misdrijven per 1.000 ({int(year.iloc[0])}, echt)"
+            if len(year)
+            else "misdrijven per 1.000"
+        )
+        out[label] = [number(v, 1, missing="—") for v in table["misdrijven_per_1000"]]
+    out["betrouwbaar"] = table["betrouwbaar"].to_numpy()
+    return out
 
 
 def shown_counts(values: pd.Series, threshold: int) -> list[str]:

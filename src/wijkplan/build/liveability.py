@@ -323,24 +323,22 @@ def _with_official(
     grid_buurt = scores.latest["buurt"].set_index("code")
     latest_year = int(grid_buurt["jaar"].max())
     own = table[table["jaar"] == latest_year].set_index("code")
+    official = own.index.intersection(grid_buurt.index)
     merged = grid_buurt.copy()
+    for col in ("klasse", "scorebron"):
+        merged[col] = merged[col].astype(object)
     for col in [*SCORE_COLUMNS, "klasse", "klasse_nr", "scorebron"]:
-        merged[col] = merged[col].astype(object) if col in ("klasse", "scorebron") else merged[col]
-        merged.loc[own.index.intersection(merged.index), col] = own[col]
+        merged.loc[official, col] = own.loc[official, col]
     merged["klasse_nr"] = merged["klasse_nr"].astype("Int64")
     latest = dict(scores.latest)
     latest["buurt"] = merged.reset_index()
+    # one source per buurt in the trend too: a buurt with an official score has only official years
     trend = scores.trend
     grid_trend = trend[trend["niveau"] == "buurt"].set_index(["code", "jaar"])
-    official_trend = table.set_index(["code", "jaar"])
-    extra = grid_trend[grid_only].reindex(official_trend.index)
-    official_trend = official_trend.join(extra).assign(niveau="buurt").reset_index()
-    kept = trend[
-        (trend["niveau"] != "buurt")
-        | ~trend.set_index(["code", "jaar"]).index.isin(
-            official_trend.set_index(["code", "jaar"]).index
-        )
-    ]
+    official_trend = table[table["code"].isin(official)].set_index(["code", "jaar"])
+    official_trend = official_trend.join(grid_trend[grid_only].reindex(official_trend.index))
+    official_trend = official_trend.assign(niveau="buurt").reset_index()
+    kept = trend[(trend["niveau"] != "buurt") | ~trend["code"].isin(official)]
     both = pd.concat([kept, official_trend], ignore_index=True)
     return ZoneScores(latest, _order(both), scores.references)
 

@@ -319,7 +319,7 @@ def _scores(layers: BuiltLayers, area: Area) -> dict[str, Any]:
         scored = rows[rows["afw"].notna()]
         if not len(scored):
             return {"geen_score": NO_SCORE} if len(rows) else {}
-        return _scored(scored.iloc[-1], "Leefbaarometer-grid, oppervlaktegewogen") | {
+        return _scored(scored.iloc[-1]) | {
             "trend": [
                 TrendPoint(int(r["jaar"]), _plain(r["lbm"]), _plain(r["afw"]), _plain(r["klasse"]))
                 for _, r in rows.iterrows()
@@ -357,9 +357,15 @@ def _scores(layers: BuiltLayers, area: Area) -> dict[str, Any]:
     }
 
 
-def _scored(row: pd.Series, bron: str) -> dict[str, Any]:
+SCORE_SOURCES = {
+    "grid": "Leefbaarometer-grid, oppervlaktegewogen",
+    "buurtbestand": "Leefbaarometer, de buurtscore die de Leefbaarometer zelf publiceert",
+}
+
+
+def _scored(row: pd.Series, bron: str | None = None) -> dict[str, Any]:
     return {
-        "bron": bron,
+        "bron": bron or SCORE_SOURCES.get(str(row.get("scorebron")), str(row.get("scorebron"))),
         "jaar": int(row["jaar"]),
         "scores": _scores_of(row),
         "klasse": _plain(row["klasse"]),
