@@ -44,10 +44,10 @@ def shipped(real_buurten, real_wijken):
 
 def test_shipped_ledger_metadata(shipped):
     assert shipped.meta.ondertekend == dt.date(2020, 12, 9)
-    assert (shipped.meta.periode, shipped.meta.jaar) == ("2017-2021", 2021)
+    assert (shipped.meta.periode, shipped.meta.jaar) == ("2021", 2021)  # 2017-2021: ambitiedocument
     assert {a.thema for a in shipped.afspraken} == set(DEFAULT_THEMAS)
     assert {a.voorbeeld for a in shipped.afspraken} == {1, 2, 3, 4, 5}
-    assert all(a.jaar == 2021 and a.periode == "2017-2021" for a in shipped.afspraken)
+    assert all(a.jaar == 2021 and a.periode == "2021" for a in shipped.afspraken)
 
 
 def test_shipped_ledger_invents_no_numbers(shipped):
@@ -100,6 +100,35 @@ def test_shipped_warmtegebieden_do_not_invent_buurten(shipped):
     assert by_naam["Boskoop-West"].wijkcodes == ("WK048470",)
     assert by_naam["Planetenbuurt"].buurtcodes == ("BU04840210", "BU04840211")
     assert by_naam["Planetenbuurt"].status == "lopend"
+
+
+def test_shipped_ledger_corrections_against_public_sources(shipped):
+    """Issue 8: facts checked against public sources, each correction with its source."""
+    regie = {r.naam: r for r in shipped.regiegebieden}
+    for naam in ("Edelstenenbuurt", "Snijdelwijk"):  # Woonforte territory
+        assert "habeko" not in regie[naam].partners and "woonforte" in regie[naam].partners
+        assert "woonforte.nl" in (regie[naam].toelichting or "")
+    for aid in ("PA2021-04a", "PA2021-04b"):
+        assert "habeko" not in shipped.afspraak(aid).partijen
+    planeten = shipped.warmtegebied("wg-planetenbuurt")
+    assert planeten is not None
+    names = {shipped.partij_naam(p) for p in planeten.partners}
+    assert {
+        "Woonforte",
+        "Alrijne Ziekenhuis",
+        "Verpleeghuis Oudshoorn",
+        "Stichting Driehoorne",
+        "Scala College",
+        "Hoogheemraadschap van Rijnland",
+        "Alrijne Zorggroep",
+        "Eteck",
+    } <= names
+    assert "70%" in (planeten.toelichting or "") and "oktober 2020" in (planeten.toelichting or "")
+    assert shipped.partij("huurders-woonforte").naam.endswith("(HOGH)")
+    assert shipped.afspraak("PA2021-03b").tekst.endswith("Financieel Fit [...].")
+    assert all(a.indicator.startswith("Eigen formulering: ") for a in shipped.afspraken)
+    ledger_text = SHIPPED_LEDGER.read_text(encoding="utf-8")
+    assert "150 woningen" not in ledger_text  # no source states the Herculesflat's homes
 
 
 def test_shipped_texts_are_faithful_to_the_source(shipped):
@@ -550,7 +579,7 @@ def test_year_and_period_of_an_agreement(ledger_dict):
     assert [p.split(": ", 1)[1] for p in _problems(exc)] == [
         "afspraak A-gem, veld 'jaar': valt buiten de periode 2022-2023: 2021",
         "afspraak A-wijk, veld 'jaar': valt buiten de periode 2017-2021: 2016",
-        "afspraak A-buurt2, veld 'periode': verwacht een periode JJJJ-JJJJ: '2023-2022'",
+        "afspraak A-buurt2, veld 'periode': verwacht een periode JJJJ of JJJJ-JJJJ: '2023-2022'",
     ]
     ledger_dict["afspraken"][0].update(periode="2022-2023", jaar=2022)
     del ledger_dict["afspraken"][1]["jaar"]

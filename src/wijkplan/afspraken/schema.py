@@ -53,7 +53,12 @@ if TYPE_CHECKING:
     from wijkplan.areas import Areas
 
 ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
-PERIODE_RE = re.compile(r"^(\d{4})-(\d{4})$")
+#: A period: one year ("2021") or a span ("2017-2021").
+PERIODE_RE = re.compile(r"^(\d{4})(?:-(\d{4}))?$")
+
+
+def _span(m: re.Match[str]) -> tuple[int, int]:
+    return int(m.group(1)), int(m.group(2) or m.group(1))
 CODE_RE = {"gemeente": GEMEENTECODE_RE, "wijk": WIJKCODE_RE, "buurt": BUURTCODE_RE}
 
 #: The error type of every check of this module; its message is already Dutch.
@@ -147,8 +152,8 @@ def is_record_id(value: object) -> TypeGuard[str]:
 
 def _periode(value: object) -> str:
     m = PERIODE_RE.match(value.strip()) if isinstance(value, str) else None
-    if m is None or int(m.group(1)) > int(m.group(2)):
-        raise invalid("verwacht een periode JJJJ-JJJJ")
+    if m is None or _span(m)[0] > _span(m)[1]:
+        raise invalid("verwacht een periode JJJJ of JJJJ-JJJJ")
     return m.group(0)
 
 
@@ -315,7 +320,7 @@ def _jaar_in_periode(jaar: int | None, info: ValidationInfo) -> int | None:
     year = jaar if jaar is not None else (ctx.jaar if ctx else 0)
     span = periode if periode is not None else (ctx.periode if ctx else "")
     m = PERIODE_RE.match(span)
-    if year and m and not int(m.group(1)) <= year <= int(m.group(2)):
+    if year and m and not _span(m)[0] <= year <= _span(m)[1]:
         raise invalid(f"valt buiten de periode {span}", year)
     return jaar
 
