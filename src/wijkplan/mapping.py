@@ -17,6 +17,7 @@ from pathlib import Path
 import folium
 import geopandas as gpd
 
+from wijkplan.numbers import number
 from wijkplan.settings import CRS_WGS84
 
 PDOK_BRT_URL = (
@@ -225,9 +226,8 @@ def quantile_styles(
     for code, value, b in zip(codes, arr, bins, strict=True):
         if not np.isnan(value):
             styles[code] = {"fillColor": palette[int(b)], "fillOpacity": 0.7}
-    fmt = f"{{:.{decimals}f}}"
     legend = [
-        (f"{fmt.format(lo)} – {fmt.format(hi)}".replace(".", ","), palette[i])
+        (f"{number(lo, decimals)} – {number(hi, decimals)}", palette[i])
         for i, (lo, hi) in enumerate(itertools.pairwise(edges))
     ]
     return styles, legend

@@ -16,6 +16,7 @@ import json
 from dataclasses import asdict, dataclass, field
 
 from wijkplan import __version__
+from wijkplan.numbers import number
 
 #: The kinds of a source in the report (Dutch: shown to users as they are).
 REAL, SAMPLE, ABSENT = "echt", "voorbeelddata", "afwezig"
@@ -77,7 +78,7 @@ class BuildReport:
             "Bronnen:",
         ]
         for s in self.sources:
-            count = "afgeschermd (klein aantal)" if s.count is None else str(s.count)
+            count = "afgeschermd (klein aantal)" if s.count is None else number(s.count)
             detail = f"{count} objecten, {s.path}" if s.path else "niet aanwezig"
             if s.label:
                 detail += f" ({s.label})"

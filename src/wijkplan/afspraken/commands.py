@@ -24,6 +24,7 @@ from wijkplan.afspraken.model import Ledger
 from wijkplan.afspraken.store import STATUS_STORE_ENV, StatusStore
 from wijkplan.areas import Areas
 from wijkplan.errors import LayersNotBuiltError, SourceNotFoundError, WijkplanError
+from wijkplan.numbers import percent
 from wijkplan.settings import DEFAULT_DATA_DIR, DEFAULT_LAYERS
 
 
@@ -154,10 +155,10 @@ def cmd_list(args: argparse.Namespace) -> int:
     if frame.empty:
         print("  geen afspraken gevonden")
     for row in frame.itertuples(index=False):
-        voortgang = "" if pd.isna(row.voortgang) else f"{row.voortgang}%"
+        voortgang = "" if pd.isna(row.voortgang) else percent(row.voortgang / 100)
         via = f"  [{row.via}]" if row.via else ""
         print(
-            f"  {row.afspraak_id:<11} {row.status:<12} {voortgang:>4}  {row.thema}: {row.titel}{via}"
+            f"  {row.afspraak_id:<11} {row.status:<12} {voortgang:>5}  {row.thema}: {row.titel}{via}"
         )
         print(f"  {'':<11} trekker: {row.trekker}; partijen: {row.partijen}")
     return 0

@@ -59,6 +59,8 @@ PERIODE_RE = re.compile(r"^(\d{4})(?:-(\d{4}))?$")
 
 def _span(m: re.Match[str]) -> tuple[int, int]:
     return int(m.group(1)), int(m.group(2) or m.group(1))
+
+
 CODE_RE = {"gemeente": GEMEENTECODE_RE, "wijk": WIJKCODE_RE, "buurt": BUURTCODE_RE}
 
 #: The error type of every check of this module; its message is already Dutch.

@@ -91,7 +91,7 @@ def _afspraken(a: Afspraken) -> list[str]:
         return ["Afspraken: geen afsprakenregister in deze build"]
     lines = [f"Afspraken ({a.register}, ondertekend {a.ondertekend}): {len(a.lijst)}"]
     for r in a.lijst:
-        voortgang = f", {r.voortgang}%" if r.voortgang is not None else ""
+        voortgang = f", {percent(r.voortgang / 100)}" if r.voortgang is not None else ""
         lines.append(f"  {r.afspraak_id:<11} [{r.status}{voortgang}] {r.titel}  ({r.via})")
         lines.append(f"              trekker: {r.trekker}; partijen: {r.partijen}")
     return lines
