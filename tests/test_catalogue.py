@@ -72,8 +72,13 @@ def test_geopackage_describes_itself_to_gis_users(built_layers):
     assert "inwoners per km²" in columns[("wijken", "bevolkingsdichtheid_per_km2")][0]
     assert extension == 1
     table = read.read_layer(built_layers, catalogue.CATALOGUE_TABLE)
-    row = table[(table["laag"] == "incidenten_buurt") & (table["kolom"] == "")].iloc[0]
-    assert bool(row["afgeschermd"]) and row["soort"] == "afgeleid"
+    layers = table[table["kolom"] == ""].set_index("laag")
+    # what this build's layers are made of: the sample incidents mark what derives from them
+    assert bool(layers.loc["incidenten_buurt", "afgeschermd"])
+    assert layers.loc["incidenten_buurt", "soort"] == "afgeleid uit voorbeelddata"
+    assert layers.loc["misdrijven_buurt", "soort"] == "afgeleid"  # from the real police table
+    assert layers.loc["complexen", "soort"] == "voorbeelddata"
+    assert layers.loc["buurten", "soort"] == "echt"
 
 
 @pytest.fixture

@@ -152,7 +152,7 @@ def test_priority_fallback_per_km2_and_rank() -> None:
     assert c["c_incidenten"] == pytest.approx((10 - 1 / 3) / (100 - 1 / 3))
     expected = 100 * (0.4 * 0.154 / 0.3 + 0.3 * 0.45 / 0.85 + 0.3 * (10 - 1 / 3) / (100 - 1 / 3))
     assert c["prioriteit"] == pytest.approx(round(expected, 1))
-    assert "per km²" in ranked.attrs["formule"]
+    assert "per km²" in priority_formula(incident_measure=ranked["incidentmaat"].iloc[0])
 
 
 def test_priority_per_1000_when_population_known() -> None:
@@ -161,7 +161,7 @@ def test_priority_per_1000_when_population_known() -> None:
     ranked = priority(table, CFG)
     assert ranked["incidentmaat"].iloc[0] == "per_1000"
     assert ranked.loc["BU4", "incidenten_waarde"] == pytest.approx(120 / 6 / 4)
-    assert "per 1.000 inwoners" in ranked.attrs["formule"]
+    assert "per 1.000 inwoners" in priority_formula(incident_measure=ranked["incidentmaat"].iloc[0])
 
 
 def test_priority_missing_score_is_not_ranked() -> None:

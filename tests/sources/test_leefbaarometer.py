@@ -36,6 +36,7 @@ from wijkplan.sources.leefbaarometer import (
     raster_tags,
     warn_missing_cells,
 )
+from wijkplan.sources.validate import ColumnsWarning
 
 HEADER = "grid_id,jaar,lbm,afw,fys,onv,soc,vrz,won"
 
@@ -106,8 +107,11 @@ def test_all_problems_reported_in_one_error(tmp_path: Path) -> None:
     with pytest.raises(ValidationError) as info:
         load_leefbaarometer(path, extra_columns="error")
     assert info.value.problems == [f"{path}, veld 'opmerking': onbekende kolom: 'opmerking'"]
-    with pytest.raises(ValidationError) as info:
-        load_leefbaarometer(path)  # an unknown column is skipped (and reported by the build)
+    with (
+        pytest.warns(ColumnsWarning, match="onbekende kolommen overgeslagen: opmerking"),
+        pytest.raises(ValidationError) as info,
+    ):
+        load_leefbaarometer(path)  # an unknown column is skipped, with a warning for the report
     problems = info.value.problems
     assert not any("opmerking" in p for p in problems)
     assert any("veld 'grid_id'" in p and "'X1000N4000'" in p for p in problems)

@@ -259,7 +259,7 @@ def priority(buurt_table: pd.DataFrame, config: LiveabilityConfig | None = None)
     count (NA) counts as (threshold − 1) / 2 and is flagged in
     ``incidenten_geschat``. Returns the three components (``c_*``, 0..1), the
     measure used (``incidentmaat``), ``prioriteit`` and ``rang`` (1 = highest;
-    NA where a component is missing); ``.attrs["formule"]`` holds the formula text.
+    NA where a component is missing); :func:`priority_formula` gives its text.
     """
     config = config or load_config()
     t = buurt_table
@@ -298,7 +298,6 @@ def priority(buurt_table: pd.DataFrame, config: LiveabilityConfig | None = None)
     out["rang"] = score.rank(ascending=False, method="min").astype("Int64")
     if "betrouwbaar" in t.columns:
         out["betrouwbaar"] = t["betrouwbaar"].astype(bool)
-    out.attrs["formule"] = priority_formula(config, incident_measure=measure)
     return out
 
 

@@ -56,11 +56,10 @@ def collect_layers(
         ledger=Path(ledger) if ledger is not None else None,
         gemeente=gemeente,
     )
-    bounds = boundaries.build(ctx)
+    bounds = boundaries.build(ctx)  # raises when there are no usable boundaries
     agreed = agreements.build(ctx, bounds)
-    ctx.check()
     live = liveability.build(ctx, bounds, agreed)
-    ctx.check()
+    ctx.check()  # every problem of every other source, in one round
     layers: dict[str, pd.DataFrame] = {}
     report = BuildReport(
         gemeentecode=bounds.gemeentecode,

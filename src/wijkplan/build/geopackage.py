@@ -69,7 +69,8 @@ def write_geopackage(
     with atomic_path(Path(out)) as tmp:
         for name, frame in layers.items():
             _write(tmp, name, frame)
-        _write(tmp, catalogue.CATALOGUE_TABLE, catalogue.catalogue_table(categories))
+        kinds = {s.name: s.kind for s in report.sources}
+        _write(tmp, catalogue.CATALOGUE_TABLE, catalogue.catalogue_table(categories, kinds))
         _write(tmp, catalogue.REPORT_TABLE, pd.DataFrame({"report": [report.to_json()]}))
         _describe_columns(
             tmp, [*layers, catalogue.CATALOGUE_TABLE, catalogue.REPORT_TABLE], categories

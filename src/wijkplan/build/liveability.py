@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import re
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -32,6 +34,7 @@ from wijkplan.analysis.liveability import (
     class_numbers,
     liveability_per_zone,
     priority,
+    priority_formula,
     priority_inputs,
     references,
     score_classes,
@@ -40,7 +43,7 @@ from wijkplan.analysis.privacy import assert_no_small_counts
 from wijkplan.analysis.zonal import zonal_stats
 from wijkplan.build.agreements import Agreements
 from wijkplan.build.boundaries import Boundaries
-from wijkplan.build.context import BuildContext, ThemeOutput
+from wijkplan.build.context import BuildContext, ThemeOutput, kind_of
 from wijkplan.build.rasters import leefbaarometer_to_geotiffs
 from wijkplan.config import SCORE_COLUMNS, LiveabilityConfig
 from wijkplan.report import ABSENT, REAL, SAMPLE
@@ -48,7 +51,6 @@ from wijkplan.settings import is_sample
 from wijkplan.sources._io import find_source
 from wijkplan.sources.incidents import load_incidents
 from wijkplan.sources.leefbaarometer import (
-    CellsWarning,
     find_leefbaarometer,
     find_leefbaarometer_areas,
     find_liveability_rasters,
@@ -61,31 +63,36 @@ from wijkplan.sources.leefbaarometer import (
 )
 from wijkplan.sources.police import CRIME_TOTAL, load_police_table, police_yearly_totals
 from wijkplan.sources.statline import name_index
+from wijkplan.sources.validate import SourceWarning
 
 #: Where a score comes from (column ``scorebron``).
 GRID, AREA_FILE = "grid", "buurtbestand"
 #: The zone sets summarised in one pass over each raster.
 ZONE_SETS = ("buurt", "wijk", "complex", "regiegebied")
-#: Columns of the priority that go into the ``leefbaarheid`` layer.
+#: Columns of the priority that go into the ``leefbaarheid`` layer (as the catalogue declares).
 _PRIORITY_COLUMNS = [
-    "c_lage_score",
-    "c_aandeel_zwak",
-    "c_incidenten",
-    "incidentmaat",
-    "incidenten_waarde",
-    "incidenten_geschat",
-    "prioriteit",
-    "rang",
+    c.name
+    for c in catalogue.layer("leefbaarheid").columns
+    if c.name.startswith("c_") or c.name.startswith("incident") or c.name in ("prioriteit", "rang")
 ]
 
 
 @dataclass
-class Liveability:
+class LiveabilityTheme:
     """The theme's output, the GeoTIFF per year (staged) and the priority formula."""
 
     output: ThemeOutput = field(default_factory=ThemeOutput)
     rasters: dict[int, Path] = field(default_factory=dict)
     formula: str | None = None
+
+
+@contextmanager
+def _notes(out: ThemeOutput) -> Iterator[None]:
+    """Recoverable remarks of a loader (its warnings) go into the build report as notes."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", SourceWarning)
+        yield
+    out.notes += [str(w.message) for w in caught if issubclass(w.category, SourceWarning)]
 
 
 @dataclass
@@ -97,15 +104,21 @@ class ZoneScores:
     references: pd.DataFrame
 
 
-def build(ctx: BuildContext, boundaries: Boundaries, agreements: Agreements) -> Liveability:
-    """Liveability layers for the build (see the module docstring)."""
-    result = Liveability()
+def build(ctx: BuildContext, boundaries: Boundaries, agreements: Agreements) -> LiveabilityTheme:
+    """Liveability layers for the build (see the module docstring).
+
+    Every source is attempted; problems are collected in ``ctx`` (raised by the build
+    together with those of the other themes).
+    """
+    result = LiveabilityTheme()
     out = result.output
     b = boundaries
     regie = agreements.regiegebieden
     minx, miny, maxx, maxy = b.buurten.total_bounds
     # a national download is clipped to the municipality (plus a cell of margin)
-    result.rasters, kind = _rasters(ctx, out, (minx - 100, miny - 100, maxx + 100, maxy + 100))
+    bounds = (minx - 100, miny - 100, maxx + 100, maxy + 100)
+    found = ctx.attempt(partial(_rasters, ctx, out, bounds))
+    result.rasters, kind = found if found is not None else ({}, ABSENT)
     scores = _zone_scores(result.rasters, b, regie, ctx.config) if result.rasters else None
     official = _official_scores(ctx, out, b)
     if official is not None:
@@ -128,7 +141,8 @@ def build(ctx: BuildContext, boundaries: Boundaries, agreements: Agreements) -> 
         out.layers["leefbaarheid_complexen"] = gpd.GeoDataFrame(
             cols.merge(per, on="complex_id", how="left"), geometry="geometry", crs=cols.crs
         )
-    if regie is not None and len(regie) and (scores is not None or tables is not None):
+    if regie is not None and (scores is not None or tables is not None):
+        # written even without regie areas (0 rows), as the catalogue promises with a ledger
         out.layers["leefbaarheid_regiegebieden"] = _regie_layer(regie, scores, tables)
     return result
 
@@ -139,15 +153,11 @@ def _rasters(
     """The liveability GeoTIFF per year, and the kind of source (echt/voorbeelddata/afwezig)."""
     csv, cells = find_leefbaarometer(ctx.data_dir)
     if csv is not None:
-        scores = load_leefbaarometer(csv)
-        if cells is not None:
-            grid = load_leefbaarometer_cells(cells)
-            with warnings.catch_warnings(record=True) as caught:
-                warnings.simplefilter("always", CellsWarning)
-                missing = warn_missing_cells(scores, grid)
-            if missing:
-                out.notes += [str(w.message) for w in caught]
-        kind = SAMPLE if scores["bron"].map(is_sample).all() else REAL
+        with _notes(out):
+            scores = load_leefbaarometer(csv)
+            if cells is not None:
+                warn_missing_cells(scores, load_leefbaarometer_cells(cells))
+        kind = kind_of(scores)
         rasters = leefbaarometer_to_geotiffs(csv, ctx.staging, bounds=bounds, scores=scores)
         out.source("leefbaarometer", csv, int(scores["grid_id"].nunique()), kind)
         return rasters, kind
@@ -271,11 +281,10 @@ def _official_scores(ctx: BuildContext, out: ThemeOutput, b: Boundaries) -> pd.D
     path = find_leefbaarometer_areas(ctx.data_dir)
     if path is None:
         return None
-    scores = ctx.attempt(lambda: load_leefbaarometer_areas(path))
+    with _notes(out):
+        scores = ctx.attempt(partial(load_leefbaarometer_areas, path))
     if scores is None:
         return None
-    if unknown := scores.attrs.get("onbekende_kolommen"):
-        out.notes.append(f"{path.name}: onbekende kolommen overgeslagen: {', '.join(unknown)}")
     own = scores["buurtcode"].isin(set(b.buurten["buurtcode"].astype(str)))
     missing = set(b.buurten["buurtcode"]) - set(scores.loc[own, "buurtcode"])
     if missing:
@@ -284,7 +293,7 @@ def _official_scores(ctx: BuildContext, out: ThemeOutput, b: Boundaries) -> pd.D
             "of te weinig woningen); daar geldt de score uit het grid"
         )
     scores = scores[own]
-    kind = SAMPLE if scores["bron"].map(is_sample).all() else REAL
+    kind = kind_of(scores)
     years = sorted(set(scores["jaar"]))
     out.source(
         "leefbaarometer_buurten",
@@ -412,8 +421,12 @@ def _incidents(
     """
     config = ctx.config
     points_path = find_source(ctx.data_dir, "incidenten")
-    points = load_incidents(points_path, buurten=b.buurten, config=config) if points_path else None
-    points_are_sample = points is not None and bool(points["bron"].map(is_sample).all())
+    points = (
+        ctx.attempt(partial(load_incidents, points_path, buurten=b.buurten, config=config))
+        if points_path
+        else None
+    )
+    points_are_sample = points is not None and kind_of(points) == SAMPLE
     by_category = police.totals(b.buurten, out, total=False) if police else None
     has_police = by_category is not None and len(by_category) > 0
     source: pd.DataFrame
@@ -524,7 +537,7 @@ def _buurt_layer(
     formula = None
     if per_buurt is not None:
         prio = priority(inputs, config)
-        formula = prio.attrs.get("formule")
+        formula = priority_formula(config, incident_measure=str(prio["incidentmaat"].iloc[0]))
         layer = layer.join(prio[_PRIORITY_COLUMNS])
     if crime is not None:
         latest = crime.buurt[crime.buurt["jaar"] == crime.buurt["jaar"].max()]
@@ -541,7 +554,7 @@ def _regie_layer(
 ) -> gpd.GeoDataFrame:
     """Scores and the incident total of the whole period per regie area (suppressed as published)."""
     layer = regie[["regie_id", "naam", "geometry"]]
-    if scores is not None:
+    if scores is not None and "regiegebied" in scores.latest:
         per = scores.latest["regiegebied"].rename(columns={"code": "regie_id"})
         layer = layer.merge(per, on="regie_id", how="left")
     if tables is not None:

@@ -23,8 +23,7 @@ the categories the incident source has.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 
 import pandas as pd
@@ -68,9 +67,9 @@ __all__ = [
     "expected_columns",
     "frame_problems",
     "layer",
+    "layer_kind",
     "layer_needed",
     "presence_text",
-    "to_json",
 ]
 
 
@@ -184,11 +183,34 @@ def layer_needed(name: str, sources: Iterable[str]) -> bool:
     return all(any(alt in present for alt in need.split("|")) for need in LAYERS[name].needs)
 
 
-def catalogue_table(categories: Sequence[str]) -> pd.DataFrame:
-    """The catalogue as one table (a row per layer and per column), Dutch headers."""
+def layer_kind(spec: Layer, kinds: Mapping[str, str]) -> str:
+    """What a layer of *this* build is made of, from the kinds of its sources in the report.
+
+    A source layer is as real as its file (``complexen`` from a corporation's export is
+    ``echt``); a derived layer is ``afgeleid``, or ``afgeleid uit voorbeelddata`` when a
+    source it was made from is sample data.
+    """
+    names = [name for need in spec.needs for name in need.split("|")] or [spec.name]
+    if spec.kind != "afgeleid":
+        return kinds.get(names[0], spec.kind)
+    if any(kinds.get(name) == "voorbeelddata" for name in names):
+        return "afgeleid uit voorbeelddata"
+    return "afgeleid"
+
+
+def catalogue_table(
+    categories: Sequence[str], kinds: Mapping[str, str] | None = None
+) -> pd.DataFrame:
+    """The catalogue as one table (a row per layer and per column), Dutch headers.
+
+    ``kinds`` (source name → echt/voorbeelddata/afwezig, from the build report) makes the
+    ``soort`` column say what this build's layers are made of.
+    """
     rows = []
     for spec in DECLARED:
-        common = {"thema": spec.theme, "soort": spec.kind, "afgeschermd": spec.suppressed}
+        kind = layer_kind(spec, kinds or {})
+        common = {"thema": spec.theme, "soort": kind, "afgeschermd": spec.suppressed}
+        needs = " en ".join(need.replace("|", " of ") for need in spec.needs)
         rows.append(
             {
                 "laag": spec.name,
@@ -196,7 +218,7 @@ def catalogue_table(categories: Sequence[str]) -> pd.DataFrame:
                 "type": spec.geometry or "tabel",
                 "betekenis": f"{spec.title}. {spec.description}",
                 "eenheid": None,
-                "aanwezig": "met " + " en ".join(spec.needs) if spec.needs else "altijd",
+                "aanwezig": f"met {needs}" if needs else "altijd",
                 **common,
             }
         )
@@ -224,24 +246,3 @@ def presence_text(when: str | None) -> str:
     if when == "categorie":
         return "voor elke incidentcategorie met gegevens"
     return f"met bron {when}"
-
-
-def to_json() -> str:
-    """The declarations as JSON (for documentation and other tools)."""
-    return json.dumps(
-        {
-            spec.name: {
-                "titel": spec.title,
-                "beschrijving": spec.description,
-                "geometrie": spec.geometry,
-                "sleutel": spec.key,
-                "thema": spec.theme,
-                "soort": spec.kind,
-                "afgeschermd": spec.suppressed,
-                "kolommen": {c.name: c.title for c in spec.columns},
-            }
-            for spec in DECLARED
-        },
-        ensure_ascii=False,
-        indent=2,
-    )

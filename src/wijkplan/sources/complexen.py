@@ -85,6 +85,7 @@ def load_complexen(
     if "bron" not in rd.columns:
         rd["bron"] = Path(path).name
     rd["bron"] = rd["bron"].fillna(Path(path).name)
+    rd["complex_id"] = ids.to_numpy()  # a corporation's export may number its complexes
     return rd[[*COMPLEX_COLUMNS, "buurtcode", "bron", rd.geometry.name]].reset_index(drop=True)
 
 

@@ -48,7 +48,7 @@ from wijkplan.errors import SourceNotFoundError, ValidationError
 from wijkplan.problems import Problems
 from wijkplan.settings import BUURTCODE_RE, is_sample
 from wijkplan.sources._io import read_vector
-from wijkplan.sources.validate import to_rd
+from wijkplan.sources.validate import ColumnsWarning, SourceWarning, to_rd
 
 __all__ = [
     "CELL",
@@ -86,7 +86,7 @@ CSV_GLOBS = ("Leefbaarometer-scores grids*.csv", "leefbaarometer*.csv")
 GPKG_GLOBS = ("grid *.gpkg", "leefbaarometer*.gpkg")
 
 
-class CellsWarning(UserWarning):
+class CellsWarning(SourceWarning):
     """Scored cells lack a geometry in the cell GeoPackage (their grid_id still places them)."""
 
 
@@ -222,8 +222,8 @@ def _load_scores(
 ) -> tuple[pd.DataFrame, pd.DataFrame, Problems]:
     """Scores of a Leefbaarometer CSV (grid or area level): key, year, the seven scores.
 
-    Unknown columns are refused (``extra_columns="error"``), or left out and listed in
-    ``frame.attrs["onbekende_kolommen"]`` (``"warn"``, the default of the loaders).
+    Unknown columns are refused (``extra_columns="error"``), or left out with a
+    :class:`ColumnsWarning` (``"warn"``, the default of the loaders).
     """
     problems = Problems(str(path))
     raw, decimal_comma = _read_csv(path)
@@ -262,7 +262,12 @@ def _load_scores(
         problems.add_capped(col, "oneindige waarde", list(ids[infinite.index]))
         scores[col] = values.astype("float64")
     frame = pd.DataFrame({key: ids, YEAR: year, **scores})
-    frame.attrs["onbekende_kolommen"] = unknown
+    if unknown:
+        warnings.warn(
+            f"{path}: onbekende kolommen overgeslagen: {', '.join(unknown)}",
+            ColumnsWarning,
+            stacklevel=3,
+        )
     return raw, frame, problems
 
 
@@ -282,7 +287,6 @@ def _finish_scores(
         [f"{g} ({j:g})" for g, j in zip(dup[key], dup[YEAR], strict=True)],
     )
     problems.raise_if_any()
-    unknown = frame.attrs.get("onbekende_kolommen", [])
     frame[YEAR] = frame[YEAR].astype("int64")
     default = "Leefbaarometer " + frame[YEAR].astype(str)
     bron = raw["bron"].str.strip() if "bron" in raw.columns else pd.Series("", index=raw.index)
@@ -296,9 +300,7 @@ def _finish_scores(
                 [f"{path}, veld 'jaar': jaar niet in het bestand (wel: {have}): {absent}"]
             )
         frame = frame[frame[YEAR].isin(wanted)]
-    out = frame.sort_values([YEAR, key]).reset_index(drop=True)
-    out.attrs["onbekende_kolommen"] = unknown
-    return out
+    return frame.sort_values([YEAR, key]).reset_index(drop=True)
 
 
 def load_leefbaarometer(
@@ -313,8 +315,8 @@ def load_leefbaarometer(
     (lower-left corner, m, EPSG:28992), the seven scores (float, NaN where empty or
     ``NA``) and ``bron`` (the file's own mark when present, else "Leefbaarometer
     <jaar>"). ``years`` keeps only those years. Columns that are not part of the
-    format are left out and listed in ``attrs["onbekende_kolommen"]``
-    (``extra_columns="error"`` refuses them). Problems (malformed ``grid_id``,
+    format are left out with a :class:`ColumnsWarning` (``extra_columns="error"``
+    refuses them). Problems (malformed ``grid_id``,
     non-numeric score, duplicate cell-year, missing column) are reported together.
     """
     path = Path(path)

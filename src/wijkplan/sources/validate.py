@@ -19,8 +19,16 @@ from wijkplan.problems import Problems
 from wijkplan.settings import CRS_RD
 
 
-class RepairWarning(UserWarning):
+class SourceWarning(UserWarning):
+    """Something recoverable in a source (the build lists it in its report)."""
+
+
+class RepairWarning(SourceWarning):
     """A geometry was repaired on load; the build report lists it."""
+
+
+class ColumnsWarning(SourceWarning):
+    """A source has columns its format does not know; they are skipped."""
 
 
 def require_columns(gdf: pd.DataFrame, columns: Iterable[str], problems: Problems) -> bool:
