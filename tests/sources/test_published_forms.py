@@ -20,6 +20,7 @@ from wijkplan.sources.kerncijfers import is_kerncijfers_table, load_kerncijfers_
 from wijkplan.sources.leefbaarometer import load_leefbaarometer, load_leefbaarometer_areas
 from wijkplan.sources.police import is_police_table, load_police_table, police_yearly_totals
 from wijkplan.sources.statline import read_statline
+from wijkplan.sources.validate import ColumnsWarning
 
 NAMES = {
     "noord-west": ["BU99990101"],
