@@ -75,6 +75,24 @@ class Problems:
         if len(values) > MAX_LINES:
             self.add(field, f"{message}: en nog {len(values) - MAX_LINES} rijen")
 
+    def add_grouped(self, field: str | None, message: str, values: Sequence[object]) -> None:
+        """One line per distinct value (with how many rows have it), at most :data:`MAX_LINES`.
+
+        >>> p = Problems("f.csv")
+        >>> p.add_grouped("Perioden", "onbekende periode", ["2022XX00"] * 12)
+        >>> p.items
+        ["f.csv, veld 'Perioden': onbekende periode: '2022XX00' (12 rijen)"]
+        """
+        counts: dict[object, int] = {}
+        for v in values:
+            counts[v] = counts.get(v, 0) + 1
+        for value, n in list(counts.items())[:MAX_LINES]:
+            self.add(field, message, value)
+            if n > 1:
+                self.items[-1] += f" ({n} rijen)"
+        if len(counts) > MAX_LINES:
+            self.add(field, f"{message}: en nog {len(counts) - MAX_LINES} andere waarden")
+
     def extend(self, lines: Sequence[str]) -> None:
         """Take over problems that another collector already formatted."""
         self.items.extend(lines)

@@ -294,7 +294,10 @@ def _render_counts(title: str, inc: Incidents | None) -> None:
     rows = [
         {
             "periode": r.periode,
-            **{c: display_count(r.aantallen[c], threshold=t) for c in [*inc.categorieen, "totaal"]},
+            **{
+                c: display_count(r.aantallen[c], threshold=t, complete=r.volledig)
+                for c in [*inc.categorieen, "totaal"]
+            },
             "per 1.000 inwoners per jaar": number(r.per_1000, 1),
         }
         for r in inc.rijen
@@ -303,6 +306,10 @@ def _render_counts(title: str, inc: Incidents | None) -> None:
     st.markdown(f"**{title}{mark}**")
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
     st.caption(SUPPRESSED_NOTE.format(t=t))
+    if not all(r.volledig for r in inc.rijen):
+        st.caption(
+            "‘≥’: ondergrens, in de bron ontbreken waarden; ‘onbekend’: geen waarde in de bron."
+        )
 
 
 def _dimension_chart(chart: pd.DataFrame) -> alt.Chart:

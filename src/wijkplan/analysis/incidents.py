@@ -29,7 +29,7 @@ the documented fallback measure where the population is unknown.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import geopandas as gpd
@@ -112,6 +112,8 @@ def incident_tables(
     categories: Sequence[str] | None = None,
     buurt_population: Mapping[str, float] | pd.Series | None = None,
     population_label: str = "opgegeven",
+    missing: Collection[tuple[str, int]] = (),
+    partial: Collection[tuple[str, int]] = (),
 ) -> IncidentTables:
     """Suppressed incident counts and rates per buurt, wijk, regie area and gemeente.
 
@@ -121,6 +123,11 @@ def incident_tables(
     categories present for counts. All levels are suppressed together, so a
     small buurt count cannot be recovered from its wijk, the municipality, a
     regie area made of whole buurten, the row total or the period total.
+
+    ``missing`` (buurtcode, year) pairs have no value in the source: that buurt-year is
+    published as unknown (NA) and every row that includes it is marked ``volledig=False``
+    (its count a lower bound, its rates left out); ``partial`` pairs (a year with months
+    missing) only mark the rows incomplete.
     """
     config = config or load_config()
     if buurten.crs is not None and buurten.crs.to_epsg() != 28992:
@@ -283,7 +290,11 @@ def incident_tables(
     wide["inwoners_bekend"] = wide["inwoners"].notna().astype(bool)
     wide["inwoners_jaar"] = [pop_year.get(g, "") for g in wide["gebied"]]
     wide["oppervlakte_km2"] = [round(area.get(g, np.nan), 3) for g in wide["gebied"]]
+    _mark_incomplete(wide, [*cats, TOTAL], hierarchy, codes, gm, yrs, set(missing), set(partial))
     per_year = wide[[*cats, TOTAL]].astype("Float64").div(wide["n_jaren"], axis=0)
+    per_year = per_year.where(
+        pd.DataFrame({c: wide["volledig"] for c in per_year.columns}, index=per_year.index)
+    )
     inhabitants = wide["inwoners"].astype("Float64")
     for c in [*cats, TOTAL]:
         rate = per_year[c] / inhabitants * 1000
@@ -315,6 +326,37 @@ def incident_tables(
     )
 
 
+def _mark_incomplete(
+    wide: pd.DataFrame,
+    counts: list[str],
+    hierarchy: Mapping[str, Sequence[str]],
+    codes: pd.Series,
+    gm: str,
+    years: Sequence[int],
+    missing: set[tuple[str, int]],
+    partial: set[tuple[str, int]],
+) -> None:
+    """``volledig`` per row; the counts of a buurt-year without a source value made unknown."""
+    buurt_set = set(codes)
+
+    def buurten_under(area: str) -> list[str]:
+        if area in buurt_set:
+            return [area]
+        if area == gm:
+            return list(buurt_set)
+        return [b for part in hierarchy.get(area, []) for b in buurten_under(part)]
+
+    bad = missing | partial
+    complete = []
+    for area, jaar in zip(wide["gebied"], wide["jaar"], strict=True):
+        span = [int(jaar)] if pd.notna(jaar) else list(years)
+        complete.append(not any((b, y) in bad for b in buurten_under(area) for y in span))
+    wide["volledig"] = complete
+    for b, y in missing:
+        row = (wide["gebied"] == b) & (wide["jaar"] == y)
+        wide.loc[row.fillna(False).astype(bool), counts] = pd.NA
+
+
 def crime_tables(
     totals: pd.DataFrame,
     *,
@@ -324,6 +366,8 @@ def crime_tables(
     config: LiveabilityConfig | None = None,
     buurt_population: Mapping[str, float] | pd.Series | None = None,
     population_label: str = "opgegeven",
+    missing: Collection[tuple[str, int]] = (),
+    partial: Collection[tuple[str, int]] = (),
 ) -> IncidentTables:
     """Registered crime in total per area and year: one count per row, suppressed like incidents.
 
@@ -341,6 +385,8 @@ def crime_tables(
         categories=("misdrijven",),
         buurt_population=buurt_population,
         population_label=population_label,
+        missing=missing,
+        partial=partial,
     )
     drop = ["misdrijven", "per_1000_misdrijven"]
     return IncidentTables(

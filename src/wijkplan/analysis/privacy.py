@@ -83,22 +83,31 @@ def _threshold(threshold: int | None, config: LiveabilityConfig | None) -> int:
 
 
 def display_count(
-    value: object, *, threshold: int | None = None, config: LiveabilityConfig | None = None
+    value: object,
+    *,
+    threshold: int | None = None,
+    config: LiveabilityConfig | None = None,
+    complete: bool = True,
 ) -> str:
     """How a (possibly suppressed) count is shown: ``"<5"`` for NA, else the Dutch number.
 
+    A count of an incomplete period (``complete=False``: source values missing) is a lower
+    bound ("≥ 12"); without a value it is unknown ("onbekend"), not a small number.
+
     >>> display_count(pd.NA), display_count(12), display_count(0), display_count(3792)
     ('<5', '12', '0', '3.792')
-    >>> display_count(None, threshold=10)
-    '<10'
+    >>> display_count(None, threshold=10), display_count(12, complete=False)
+    ('<10', '≥ 12')
+    >>> display_count(None, complete=False)
+    'onbekend'
     """
     t = _threshold(threshold, config)
     if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
-        return f"<{t}"
+        return f"<{t}" if complete else "onbekend"
     number = int(value)  # type: ignore[call-overload]
     if 1 <= number < t:
         raise SmallCountError(f"count {number} below the suppression threshold {t} reached display")
-    return dutch_number(number)
+    return dutch_number(number) if complete else f"≥ {dutch_number(number)}"
 
 
 def assert_no_small_counts(

@@ -230,6 +230,15 @@ def _zone_scores(
 
 
 @dataclass
+class PoliceCounts:
+    """Known counts per buurt and year, and the buurt-years that are unknown or partial."""
+
+    counts: pd.DataFrame
+    missing: set[tuple[str, int]]
+    partial: set[tuple[str, int]]
+
+
+@dataclass
 class PoliceData:
     """The police tables in the data folder, in long form, and the files they came from."""
 
@@ -242,8 +251,12 @@ class PoliceData:
         rows = self.long["soort"] == CRIME_TOTAL if total else self.long["categorie"].notna()
         return [Path(p) for p in dict.fromkeys(self.files[rows.to_numpy()])]
 
-    def totals(self, buurten: gpd.GeoDataFrame, out: ThemeOutput, *, total: bool) -> pd.DataFrame:
-        """Counts per buurt and year: the categories, or (``total``) all crime together."""
+    def totals(self, buurten: gpd.GeoDataFrame, out: ThemeOutput, *, total: bool) -> PoliceCounts:
+        """Counts per buurt and year: the categories, or (``total``) all crime together.
+
+        A missing value ('.', null) is not a zero: that buurt-year is unknown; a year with
+        months missing is a lower bound. Both are kept apart so the tables can say so.
+        """
         totals = police_yearly_totals(self.long, niveau="buurt", total=total)
         own = set(buurten["buurtcode"].astype(str))
         outside = ~totals["gebiedscode"].isin(own)
@@ -253,20 +266,28 @@ class PoliceData:
                 f"{what}: {int(outside.sum())} rijen voor buurten die niet in deze grenzen "
                 "voorkomen (andere gemeente of andere indeling) zijn niet meegeteld"
             )
-        totals = totals[~outside]
-        missing = totals["aantal"].isna()
-        if missing.any():
+        totals = totals[~outside].rename(columns={"gebiedscode": "buurtcode"})
+        absent = totals["aantal"].isna()
+        pairs = {(str(b), int(y)) for b, y in zip(totals["buurtcode"], totals["jaar"], strict=True)}
+        missing = {
+            (str(b), int(y)) for b, y in totals.loc[absent, ["buurtcode", "jaar"]].to_numpy()
+        }
+        partial = {
+            (str(b), int(y))
+            for b, y in totals.loc[~totals["volledig"] & ~absent, ["buurtcode", "jaar"]].to_numpy()
+        }
+        if missing:
             out.notes.append(
-                f"{what}: {int(missing.sum())} ontbrekende waarden ('.') zijn niet als 0 geteld "
-                "maar weggelaten; totalen van die buurten en jaren zijn daardoor ondergrenzen"
+                f"{what}: {len(missing)} ontbrekende waarden ('.') zijn niet als 0 geteld; die "
+                "buurten en jaren staan als onbekend, en de totalen erboven als onvolledig"
             )
-        if "volledig" in totals and not totals["volledig"].all():
+        if partial:
             out.notes.append(
-                f"{what}: voor sommige jaren ontbreken maanden; die jaartotalen zijn onvolledig"
+                f"{what}: voor {len(partial)} buurten en jaren ontbreken maanden; die jaartotalen "
+                "staan als onvolledig (ondergrens)"
             )
-        return totals[~missing].rename(columns={"gebiedscode": "buurtcode"})[
-            ["buurtcode", "jaar", "categorie", "aantal"]
-        ]
+        counts = totals[~absent][["buurtcode", "jaar", "categorie", "aantal"]]
+        return PoliceCounts(counts, missing & pairs, partial)
 
     @property
     def label(self) -> str:
@@ -378,6 +399,17 @@ def _police(ctx: BuildContext, b: Boundaries) -> PoliceData | None:
         return None
     long = pd.concat([f for _, f in loaded], ignore_index=True)
     files = pd.Series([str(path) for path, f in loaded for _ in range(len(f))])
+    keys = ["gebiedscode", "soort", "jaar", "periodetype", "periodenummer", "tabel"]
+    twice = long.duplicated(keys, keep=False)
+    if twice.any():
+        first = long[twice].drop_duplicates(keys).iloc[0]
+        doubled = sorted({Path(p).name for p in files[twice.to_numpy()]})
+        ctx.problems.append(
+            f"{ctx.data_dir}: dezelfde politiecijfers staan in {' en '.join(doubled)} "
+            f"(bijv. {first['gebiedscode']} {first['soort']} {first['jaar']}); laat er één "
+            "staan, anders tellen ze dubbel"
+        )
+        return None
     return PoliceData(long, files)
 
 
@@ -428,7 +460,7 @@ def _incidents(
     )
     points_are_sample = points is not None and kind_of(points) == SAMPLE
     by_category = police.totals(b.buurten, out, total=False) if police else None
-    has_police = by_category is not None and len(by_category) > 0
+    has_police = by_category is not None and len(by_category.counts) > 0
     source: pd.DataFrame
     if points is not None and not (points_are_sample and has_police):
         kind = SAMPLE if points_are_sample else REAL
@@ -445,7 +477,7 @@ def _incidents(
             out.notes.append(
                 f"voorbeeld-incidenten ({points_path}) niet gebruikt: er zijn politiecijfers per soort"
             )
-        source = by_category
+        source = by_category.counts
         out.source(
             "incidenten",
             police.files_with(total=False)[0],
@@ -457,6 +489,7 @@ def _incidents(
         out.absent("incidenten")
         return None
     population, label = _population(b)
+    police_gaps = by_category if has_police and source is not points else None
     tables = incident_tables(
         source,
         buurten=b.buurten,
@@ -465,6 +498,8 @@ def _incidents(
         config=config,
         buurt_population=population,
         population_label=label,
+        missing=police_gaps.missing if police_gaps else (),
+        partial=police_gaps.partial if police_gaps else (),
     )
     _publish(out, "incidenten", tables, config)
     return tables
@@ -478,10 +513,13 @@ def _crime(
     police: PoliceData | None,
 ) -> IncidentTables | None:
     """Registered crime in total (the police's 0.0.0) per area and year: real figures, apart."""
-    totals = police.totals(b.buurten, out, total=True) if police else None
-    if police is None or totals is None or not len(totals):
+    found = police.totals(b.buurten, out, total=True) if police else None
+    if police is None or found is None or not (len(found.counts) or found.missing):
+        if police is not None and police.files_with(total=True):
+            out.notes.append("misdrijfcijfers: geen rijen voor de buurten van deze gemeente")
         out.absent("misdrijven")
         return None
+    totals = found.counts
     population, label = _population(b)
     tables = crime_tables(
         totals,
@@ -491,9 +529,11 @@ def _crime(
         config=ctx.config,
         buurt_population=population,
         population_label=label,
+        missing=found.missing,
+        partial=found.partial,
     )
     _publish(out, "misdrijven", tables, ctx.config)
-    years = sorted({int(y) for y in totals["jaar"]})
+    years = sorted({int(y) for y in totals["jaar"]} | {y for _, y in found.missing})
     pop_years = sorted(set(re.findall(r"(?:19|20)\d\d", label)))
     if population is not None and pop_years and {str(y) for y in years} != set(pop_years):
         out.notes.append(
@@ -542,6 +582,7 @@ def _buurt_layer(
     if crime is not None:
         latest = crime.buurt[crime.buurt["jaar"] == crime.buurt["jaar"].max()]
         rows = latest.set_index("buurtcode")
+        rows = rows.assign(totaal=rows["totaal"].where(rows["volledig"]))  # no lower bounds here
         layer["misdrijven"] = rows["totaal"].reindex(layer.index)
         layer["misdrijven_per_1000"] = rows["per_1000_totaal"].reindex(layer.index)
         layer["misdrijven_jaar"] = rows["jaar"].reindex(layer.index).astype("Int64")

@@ -129,6 +129,12 @@ INCIDENT_TABLE: tuple[Column, ...] = (
     ),
     _c("per_1000_totaal", "getal", "Incidenten per 1.000 inwoners per jaar", "per 1.000 inwoners"),
     _c("per_km2_totaal", "getal", "Incidenten per km² per jaar", "per km²"),
+    _c(
+        "volledig",
+        "ja/nee",
+        "Alle brongegevens van gebied en periode zijn er; zo niet: het aantal is een ondergrens "
+        "(of onbekend, leeg) en er is geen per-1.000- of per-km²-cijfer",
+    ),
 )
 
 

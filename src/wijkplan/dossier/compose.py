@@ -291,6 +291,7 @@ def _counts(layers: BuiltLayers, area: Area, series: str) -> Incidents | None:
                 periode=str(r["periode"]),
                 aantallen={c: _count(r[c]) for c in [*categories, "totaal"]},
                 per_1000=_plain(r.get("per_1000_totaal")),
+                volledig=bool(r.get("volledig", True)),
             )
             for _, r in rows.iterrows()
         ],

@@ -120,6 +120,8 @@ class IncidentRow:
     aantallen: dict[str, int | None]
     #: the total per 1,000 inhabitants per year (None: unknown or suppressed)
     per_1000: float | None = None
+    #: every source value of the period is there (else the counts are lower bounds, or unknown)
+    volledig: bool = True
 
 
 @dataclass(frozen=True)

@@ -136,9 +136,9 @@ def _series(title: str, inc: Incidents | None) -> list[str]:
         return []
     t = inc.drempel
     mark = " [voorbeelddata]" if inc.voorbeelddata else (f" [echt: {inc.bron}]" if inc.bron else "")
-    lines = [f"{title}{mark} (afgeschermd onder {t}: '<{t}'):"]
+    lines = [f"{title}{mark}:"]
     for r in inc.rijen:
-        shown = ", ".join(f"{c} {_shown(r.aantallen[c], t)}" for c in inc.categorieen)
+        shown = ", ".join(f"{c} {_shown(r.aantallen[c], t, r.volledig)}" for c in inc.categorieen)
         rate = (
             f", {number(r.per_1000, 1)} per 1.000 inwoners per jaar"
             if r.per_1000 is not None
@@ -151,5 +151,5 @@ def _series(title: str, inc: Incidents | None) -> list[str]:
     return lines
 
 
-def _shown(value: int | None, threshold: int) -> str:
-    return display_count(value, threshold=threshold)
+def _shown(value: int | None, threshold: int, complete: bool = True) -> str:
+    return display_count(value, threshold=threshold, complete=complete)

@@ -24,21 +24,22 @@ import pandas as pd
 
 from wijkplan.config import LiveabilityConfig, load_config
 from wijkplan.problems import Problems
-from wijkplan.sources.statline import StatTable, codes_from_names, column_key, read_statline
+from wijkplan.sources.statline import (
+    StatTable,
+    codes_from_names,
+    column_key,
+    read_statline,
+)
 
 __all__ = [
     "CRIME_TOTAL",
-    "POLICE_TABLES",
     "is_police_table",
     "load_police_table",
     "police_yearly_totals",
 ]
 
-POLICE_TABLES = {
-    "47018NED": "Geregistreerde misdrijven; soort misdrijf, wijk, buurt, jaarcijfers",
-    "47022NED": "Geregistreerde misdrijven; soort misdrijf, wijk, buurt, maandcijfers",
-    "47024NED": "Registraties overlast; soort overlast, wijk, buurt",
-}
+#: The largest count the tables can hold (``GeregistreerdeMisdrijven_1`` is an Int32).
+MAX_COUNT = 2_147_483_647
 #: The ``SoortMisdrijf`` code of all registered crime together.
 CRIME_TOTAL = "0.0.0"
 #: Measure columns (key without suffix, or title without unit) and what they count.
@@ -166,24 +167,20 @@ def load_police_table(
 
     area = raw[area_col].str.strip()
     coded = area.str.upper().str.match(_AREA_RE).fillna(False)
-    if not coded.all() and names is not None and not coded.any():
+    keep = pd.Series(True, index=raw.index)
+    if names is not None and not coded.any():
         area, lines = codes_from_names(area, areas=names, source=str(path), field=area_col)
         problems.extend(lines)
-        known = area.notna()
+        keep = area.notna()  # "Nederland" has no code here and is left out
     else:
         area = area.str.upper()
-        known = coded
-        problems.add_capped(
-            area_col,
-            "onbekende gebiedscode",
-            [f"{r}: {v!r}" for r, v in zip(rows[~known], raw[area_col][~known], strict=True)],
-        )
+        problems.add_grouped(area_col, "onbekende gebiedscode", list(raw[area_col][~coded]))
     period = _periods(raw[period_col])
     bad_period = period[0].isna()
-    problems.add_capped(
+    problems.add_grouped(
         period_col,
         "onbekende periode (verwacht bijv. 2024JJ00, 2024MM01, 2024 of 2024 januari)",
-        [f"{r}: {v!r}" for r, v in zip(rows[bad_period], raw[period_col][bad_period], strict=True)],
+        list(raw[period_col][bad_period]),
     )
     number = pd.to_numeric(period[2], errors="coerce")
     ptype = period[1].map({"JJ": "jaar", "KW": "kwartaal", "MM": "maand"})
@@ -192,16 +189,24 @@ def load_police_table(
         | ((ptype == "kwartaal") & ~number.between(1, 4))
         | ((ptype == "maand") & ~number.between(1, 12))
     )
-    problems.add_capped(period_col, "ongeldig periodenummer", list(raw[period_col][out_of_range]))
+    problems.add_grouped(period_col, "ongeldig periodenummer", list(raw[period_col][out_of_range]))
     soort = _soort_codes(raw[dimension_col], kind)
     text = raw[measure_col].str.strip()
     missing = text.isna() | text.isin(["", ".", "NA", "null", "None", "x", "X"])
-    count = pd.to_numeric(text.where(~missing), errors="coerce")
-    bad_count = (count.isna() & ~missing) | (count.notna() & ((count < 0) | (count % 1 != 0)))
+    whole = text.str.fullmatch(r"\d{1,10}").fillna(False).astype(bool)
+    count = pd.to_numeric(text.where(whole), errors="coerce")
+    bad_count = (~missing & ~whole) | (count > MAX_COUNT)
     problems.add_capped(
         measure_col,
-        "geen geheel aantal ≥ 0",
+        f"geen geheel aantal van 0 tot en met {MAX_COUNT:,}".replace(",", "."),
         [f"{r}: {v}" for r, v in zip(rows[bad_count], text[bad_count], strict=True)],
+    )
+    key = pd.DataFrame({"gebied": area, "soort": soort, "periode": raw[period_col].str.strip()})
+    twice = key[keep & key.duplicated(keep="first")]
+    problems.add_capped(
+        area_col,
+        "zelfde gebied, soort en periode staan twee keer in het bestand",
+        [f"{g} {s} {p}" for g, s, p in twice.itertuples(index=False)],
     )
 
     if kind == "misdrijven":
@@ -213,7 +218,7 @@ def load_police_table(
             np.full(len(raw), "47024NED"),
         )
     problems.raise_if_any()
-    return pd.DataFrame(
+    frame = pd.DataFrame(
         {
             "gebiedscode": area.astype(str),
             "niveau": area.astype(str).str[:2].map(_LEVELS).astype(str),
@@ -225,7 +230,8 @@ def load_police_table(
             "aantal": count.astype("Int64"),
             "tabel": tabel,
         }
-    ).reset_index(drop=True)
+    )
+    return frame[keep.to_numpy()].reset_index(drop=True)
 
 
 def _nuisance(

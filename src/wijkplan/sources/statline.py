@@ -77,8 +77,11 @@ def column_key(name: str) -> str:
     ('AantalInwoners', 'Geregistreerde misdrijven')
     >>> column_key("k_0Tot15Jaar_8"), column_key(" nhood_id ")
     ('k_0Tot15Jaar', 'nhood_id')
+    >>> column_key("Bevolking/Aantal inwoners (aantal)")  # the StatLine download's topic path
+    'Aantal inwoners'
     """
     name = name.strip().strip("'\"").strip()
+    name = name.rsplit("/", 1)[-1].strip() if "/" in name else name
     if " " in name or "(" in name:
         return _UNIT_RE.sub("", name).strip()
     return _SUFFIX_RE.sub("", name)
@@ -93,14 +96,18 @@ def title_key(title: str) -> str:
     return " ".join(title.split()).casefold()
 
 
-def _read_text(path: Path) -> str:
+def read_text(path: Path) -> str:
+    """A published text file: UTF-8 (with or without BOM), UTF-16 ("Unicode-tekst" from
+    Excel) or Windows-1252 (a re-save by Dutch Excel)."""
     raw = path.read_bytes()
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return raw.decode("utf-16")
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
-        return raw.decode("cp1252")  # StatLine downloads opened and re-saved by Dutch Excel
+        return raw.decode("cp1252")
 
 
 def read_statline(path: Path | str) -> StatTable:
@@ -111,7 +118,7 @@ def read_statline(path: Path | str) -> StatTable:
     path = Path(path)
     if not path.is_file():
         raise SourceNotFoundError(f"{path}: bestand bestaat niet")
-    text = _read_text(path)
+    text = read_text(path)
     if not text.strip():
         raise ValidationError([f"{path}: het bestand is leeg"])
     if path.suffix.lower() == ".json" or text.lstrip().startswith(("{", "[")):
@@ -231,6 +238,11 @@ def find_tables(
     return found
 
 
+#: Area names in labelled downloads that lie above the municipality (skipped, not errors).
+COUNTRY_NAMES = ("nederland",)
+_WIJK_PREFIX = re.compile(r"^wijk \d+\s+")
+
+
 def codes_from_names(
     names: pd.Series,
     *,
@@ -240,35 +252,56 @@ def codes_from_names(
 ) -> tuple[pd.Series, list[str]]:
     """Area codes for area names, through the boundaries: ``areas`` maps a name to its codes.
 
-    A name that matches no area, or several, is one problem line naming it (labelled
-    downloads carry names, not codes). Names are compared case- and space-insensitively;
-    a wijk may also be written "Wijk 03 Zegersloot".
+    Labelled downloads carry names, not codes. StatLine writes a wijk as "Wijk 03
+    Zegersloot" and a buurt or gemeente by its plain name, so a buurt that shares its
+    wijk's name is found either way. "Nederland" is skipped (None, no problem). A name that
+    matches no area, or several, is a problem naming it (at most :data:`~wijkplan.problems.
+    MAX_LINES` names; the rest counted). Names are compared case- and space-insensitively.
 
-    >>> codes, problems = codes_from_names(pd.Series(["Edelstenenbuurt", "Onbekend"]),
-    ...     areas={"edelstenenbuurt": ["BU04840306"]}, source="f.csv", field="Wijken en buurten")
+    >>> codes, problems = codes_from_names(pd.Series(["Rietveld", "Wijk 09 Rietveld", "Onbekend"]),
+    ...     areas={"rietveld": ["BU04840901", "WK048409"]}, source="f.csv", field="Wijken en buurten")
     >>> codes.tolist(), problems
-    (['BU04840306', None], ["f.csv, veld 'Wijken en buurten': naam komt in geen buurt of wijk voor: 'Onbekend'"])
+    (['BU04840901', 'WK048409', None], ["f.csv, veld 'Wijken en buurten': naam komt in geen buurt of wijk voor: 'Onbekend'"])
     """
+    from wijkplan.problems import MAX_LINES
+
     lookup = {title_key(k): v for k, v in areas.items()}
     out: list[str | None] = []
-    problems: list[str] = []
-    seen: set[str] = set()
+    unknown: list[str] = []
+    ambiguous: dict[str, list[str]] = {}
     for name in names.astype(str):
         key = title_key(name)
-        codes = lookup.get(key) or lookup.get(re.sub(r"^wijk \d+\s+", "", key))
-        if codes and len(codes) == 1:
+        if key in COUNTRY_NAMES:
+            out.append(None)
+            continue
+        wijk = _WIJK_PREFIX.match(key)
+        if wijk:
+            codes = [c for c in lookup.get(key[wijk.end() :], []) if c.startswith("WK")]
+        else:
+            codes = lookup.get(key, [])
+            buurten = [c for c in codes if c.startswith("BU")]
+            codes = buurten if len(buurten) == 1 else codes
+        if len(codes) == 1:
             out.append(codes[0])
             continue
         out.append(None)
-        if name in seen:
-            continue
-        seen.add(name)
-        what = (
-            f"naam is niet eenduidig ({', '.join(sorted(codes))})"
-            if codes
-            else "naam komt in geen buurt of wijk voor"
+        if codes:
+            ambiguous.setdefault(name, sorted(codes))
+        elif name not in unknown:
+            unknown.append(name)
+    problems = [
+        f"{source}, veld '{field}': naam is niet eenduidig ({', '.join(codes)}): {name!r}"
+        for name, codes in ambiguous.items()
+    ]
+    problems += [
+        f"{source}, veld '{field}': naam komt in geen buurt of wijk voor: {name!r}"
+        for name in unknown[:MAX_LINES]
+    ]
+    if len(unknown) > MAX_LINES:
+        problems.append(
+            f"{source}, veld '{field}': en nog {len(unknown) - MAX_LINES} namen die in geen "
+            "buurt of wijk voorkomen (een bestand van een andere gemeente?)"
         )
-        problems.append(f"{source}, veld '{field}': {what}: {name!r}")
     return pd.Series(out, index=names.index, dtype=object), problems
 
 
