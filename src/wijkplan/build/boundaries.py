@@ -14,9 +14,11 @@ from functools import partial
 from pathlib import Path
 
 import geopandas as gpd
+import pandas as pd
 
 from wijkplan import catalogue
 from wijkplan.build.context import BuildContext, ThemeOutput, kind_of
+from wijkplan.catalogue import join_pairs, parse_pairs
 from wijkplan.report import REAL
 from wijkplan.sources._io import find_source
 from wijkplan.sources.boundaries import BoundarySource, load_boundaries
@@ -106,14 +108,29 @@ def _table_label(path: Path) -> str:
     return "CBS Kerncijfers wijken en buurten"
 
 
+def _table_year(path: Path) -> int:
+    return next((year for table, year in KWB_TABLES.items() if table in path.name.upper()), 0)
+
+
 def _figures(
     ctx: BuildContext, out: ThemeOutput, buurten: gpd.GeoDataFrame, wijken: gpd.GeoDataFrame
 ) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
-    """Join the kerncijfers of CBS tables to the buurten and wijken (a table beats the map)."""
-    tables = ctx.tables("kerncijfers")
+    """Join the kerncijfers of CBS tables to the buurten and wijken.
+
+    A table's figures replace those of the boundary file; of two tables giving one figure
+    the newest year wins (named in the report). Every figure keeps its own source and its
+    own reason for being missing (``kerncijfers_bron``, ``kerncijfers_ontbreekt``).
+    """
+    tables = sorted(ctx.tables("kerncijfers"), key=lambda t: (_table_year(t.path), t.path.name))
     if not tables:
         return buurten, wijken
-    names = name_index((buurten, "buurtcode", "buurtnaam"), (wijken, "wijkcode", "wijknaam"))
+    names = name_index(
+        (buurten, "buurtcode", "buurtnaam"),
+        (wijken, "wijkcode", "wijknaam"),
+        (buurten, "gemeentecode", "gemeentenaam"),
+    )
+    frames = {"buurtcode": buurten, "wijkcode": wijken}
+    origin: dict[str, str] = {}  # figure -> the table that last gave it
     for table in tables:
         figures = ctx.attempt(
             partial(load_kerncijfers_table, table, names=names, gemeente=ctx.gemeente)
@@ -121,33 +138,61 @@ def _figures(
         if figures is None:
             continue
         label = _table_label(table.path)
+        columns = [c for c in figures.columns if c not in ("code", "kerncijfers_ontbreekt")]
+        for col in columns:
+            if col in origin and origin[col] != label:
+                out.notes.append(f"kerncijfer {col}: {label} gaat voor {origin[col]} (nieuwer)")
+            origin[col] = label
         used = 0
-        for key, frame in (("buurtcode", buurten), ("wijkcode", wijken)):
+        for key, frame in frames.items():
             rows = figures[figures["code"].isin(set(frame[key].astype(str)))].set_index("code")
             if not len(rows):
                 continue
             used += len(rows)
-            columns = [c for c in rows.columns if c != "kerncijfers_ontbreekt"]
-            merged = frame.set_index(key)
-            for col in columns:
-                merged[col] = rows[col].reindex(merged.index)
-            reasons = rows["kerncijfers_ontbreekt"].reindex(merged.index)
-            absent = ~merged.index.isin(rows.index)
-            merged["kerncijfers_ontbreekt"] = reasons.where(
-                ~absent, "; ".join(f"{c}: niet in de tabel" for c in columns)
+            frames[key] = _merge(frame, key, rows, columns, label)
+        unknown = sorted(set(figures["code"]) - {c for f in frames.values() for c in f.iloc[:, 0]})
+        unknown = [c for c in unknown if not c.startswith("GM")]
+        if unknown:
+            out.notes.append(
+                f"{table.path.name}: {len(unknown)} gebieden niet in de grenzen "
+                f"(bijv. {', '.join(unknown[:3])}); andere indeling?"
             )
-            merged["kerncijfers_bron"] = label
-            frame = merged.reset_index()
-            if key == "buurtcode":
-                buurten = gpd.GeoDataFrame(frame, geometry="geometry", crs=buurten.crs)
-            else:
-                wijken = gpd.GeoDataFrame(frame, geometry="geometry", crs=wijken.crs)
-            if absent.any():
-                out.notes.append(
-                    f"{table.path.name}: {int(absent.sum())} {key[:-4]}en zonder cijfers in de tabel"
-                )
+        if not used:
+            out.notes.append(
+                f"{table.path.name}: geen cijfers voor de buurten of wijken van deze gemeente"
+            )
         out.source("kerncijfers", table.path, used, REAL, label)
-    return buurten, wijken
+    b, w = frames["buurtcode"], frames["wijkcode"]
+    return (
+        gpd.GeoDataFrame(b, geometry="geometry", crs=buurten.crs),
+        gpd.GeoDataFrame(w, geometry="geometry", crs=wijken.crs),
+    )
+
+
+def _merge(
+    frame: pd.DataFrame, key: str, rows: pd.DataFrame, columns: list[str], label: str
+) -> pd.DataFrame:
+    """A table's figures into a boundary frame, with their source and reasons per figure."""
+    merged = frame.set_index(key)
+    for col in columns:
+        merged[col] = rows[col].reindex(merged.index)
+    table_reasons = rows["kerncijfers_ontbreekt"].reindex(merged.index)
+    old_reasons = merged.get("kerncijfers_ontbreekt", pd.Series(None, index=merged.index))
+    old_sources = merged.get("kerncijfers_bron", pd.Series(None, index=merged.index))
+    listed = merged.index.isin(rows.index)
+    reasons, sources = [], []
+    for code, was_listed in zip(merged.index, listed, strict=True):
+        why = {k: v for k, v in parse_pairs(old_reasons[code]).items() if k not in columns}
+        why |= (
+            parse_pairs(table_reasons[code])
+            if was_listed
+            else dict.fromkeys(columns, "niet in de tabel")
+        )
+        reasons.append(join_pairs(why))
+        sources.append(join_pairs(parse_pairs(old_sources[code]) | dict.fromkeys(columns, label)))
+    merged["kerncijfers_ontbreekt"] = reasons
+    merged["kerncijfers_bron"] = sources
+    return merged.reset_index()
 
 
 def _declared(name: str, frame: gpd.GeoDataFrame, out: ThemeOutput) -> gpd.GeoDataFrame:

@@ -418,10 +418,11 @@ def _population(b: Boundaries) -> tuple[pd.Series | None, str]:
     if "aantal_inwoners" not in b.buurten.columns:
         return None, ""
     frame = b.buurten.set_index("buurtcode")
-    label = "CBS"
-    if "kerncijfers_bron" in frame and frame["kerncijfers_bron"].notna().any():
-        label = str(frame["kerncijfers_bron"].dropna().iloc[0])
-    return frame["aantal_inwoners"], label
+    labels = {
+        catalogue.parse_pairs(text).get("aantal_inwoners")
+        for text in frame.get("kerncijfers_bron", [])
+    } - {None}
+    return frame["aantal_inwoners"], "; ".join(sorted(str(v) for v in labels)) or "CBS"
 
 
 def _publish(

@@ -66,11 +66,31 @@ __all__ = [
     "expand",
     "expected_columns",
     "frame_problems",
+    "join_pairs",
     "layer",
     "layer_kind",
     "layer_needed",
+    "parse_pairs",
     "presence_text",
 ]
+
+
+def parse_pairs(text: object) -> dict[str, str]:
+    """A per-figure column (``kerncijfers_bron``, ``kerncijfers_ontbreekt``) as a mapping.
+
+    Its format, ``"kolom: waarde; kolom: waarde"``, is part of the contract.
+
+    >>> parse_pairs("aantal_inwoners: geheim; woningvoorraad: niet beschikbaar")
+    {'aantal_inwoners': 'geheim', 'woningvoorraad': 'niet beschikbaar'}
+    """
+    if not isinstance(text, str):
+        return {}
+    return dict(part.split(": ", 1) for part in text.split("; ") if ": " in part)
+
+
+def join_pairs(pairs: dict[str, str]) -> str | None:
+    """The inverse of :func:`parse_pairs` (None when empty)."""
+    return "; ".join(f"{k}: {v}" for k, v in pairs.items()) or None
 
 
 def layer(name: str) -> Layer:

@@ -107,20 +107,14 @@ def _hectares(geoms: gpd.GeoSeries) -> float:
     return round(float(geoms.area.sum()) / 10_000, 1)
 
 
-def _reasons(row: pd.Series) -> dict[str, str]:
-    """``kerncijfers_ontbreekt`` ("kolom: reden; ...") as a mapping."""
-    text = row.get("kerncijfers_ontbreekt")
-    if not isinstance(text, str):
-        return {}
-    return dict(part.split(": ", 1) for part in text.split("; ") if ": " in part)
-
-
 def _figure_list(row: pd.Series) -> list[Figure]:
     """The figures a row has: a value, or the reason the source gives for its absence."""
-    reasons = _reasons(row)
-    bron = _plain(row.get("kerncijfers_bron"))
+    reasons = catalogue.parse_pairs(row.get("kerncijfers_ontbreekt"))
+    sources = catalogue.parse_pairs(row.get("kerncijfers_bron"))
     return [
-        Figure(c.name, c.meaning, _plain(row[c.name]), c.unit, reasons.get(c.name), bron)
+        Figure(
+            c.name, c.meaning, _plain(row[c.name]), c.unit, reasons.get(c.name), sources.get(c.name)
+        )
         for c in catalogue.FIGURE_COLUMNS
         if c.name in row.index and (_plain(row[c.name]) is not None or c.name in reasons)
     ]
@@ -133,8 +127,12 @@ def _summed(frame: pd.DataFrame, note: str) -> list[Figure]:
         for c in catalogue.ADDITIVE_FIGURES
         if c in frame.columns and len(frame) and frame[c].notna().all()
     }
-    bron = frame["kerncijfers_bron"].dropna().unique() if "kerncijfers_bron" in frame else []
-    row = pd.Series({**sums, "kerncijfers_bron": f"{note} ({bron[0]})" if len(bron) == 1 else note})
+    sources: dict[str, set[str]] = {}
+    for text in frame.get("kerncijfers_bron", pd.Series(dtype=object)):
+        for col, label in catalogue.parse_pairs(text).items():
+            sources.setdefault(col, set()).add(label)
+    bron = {c: f"{note} ({'; '.join(sorted(sources.get(c, [])))})".replace(" ()", "") for c in sums}
+    row = pd.Series({**sums, "kerncijfers_bron": "; ".join(f"{k}: {v}" for k, v in bron.items())})
     return _figure_list(row)
 
 
@@ -158,7 +156,7 @@ def _figures(layers: BuiltLayers, area: Area, buurten: pd.DataFrame) -> dict[str
         own = _summed(wijken, "som van de wijken")
     if not own:
         return {}
-    return {"kerncijfers": own, "kerncijfers_toelichting": own[0].bron}
+    return {"kerncijfers": own}
 
 
 def _complexen(layers: BuiltLayers, area: Area) -> Complexen:

@@ -28,6 +28,7 @@ import pandas as pd
 import pyogrio
 import pyogrio.errors
 
+from wijkplan.catalogue import join_pairs
 from wijkplan.errors import SourceNotFoundError, ValidationError
 from wijkplan.problems import Problems
 from wijkplan.settings import BUURTCODE_RE, GEMEENTECODE_RE, VECTOR_SUFFIXES, WIJKCODE_RE
@@ -267,11 +268,9 @@ def _checked(
     if published:
         for col in figures.columns:
             out[col] = figures[col].array
-        out["kerncijfers_bron"] = (
-            f"CBS Kerncijfers wijken en buurten {_year(out)}, uit het grenzenbestand".replace(
-                "  ", " "
-            )
-        )
+        label = f"CBS Kerncijfers wijken en buurten {_year(out)}, uit het grenzenbestand"
+        label = label.replace("  ", " ")
+        out["kerncijfers_bron"] = join_pairs(dict.fromkeys(published.values(), label))
     return out.reset_index(drop=True)
 
 

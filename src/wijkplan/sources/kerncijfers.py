@@ -21,9 +21,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
-from wijkplan.catalogue import FIGURE_COLUMNS
+from wijkplan.catalogue import FIGURE_COLUMNS, join_pairs
 from wijkplan.problems import Problems
 from wijkplan.sources.statline import (
     StatTable,
@@ -116,6 +117,10 @@ CODE_COLUMNS = ("WijkenEnBuurten", "Codering", "nhood_id", "bu_code", "buurtcode
 #: Columns that hold the area name in the labelled download.
 NAME_COLUMNS = ("Wijken en buurten",)
 _INTEGER = {c.name for c in FIGURE_COLUMNS if c.type == "geheel getal"}
+#: Figures that may be negative (none so far: counts, shares, averages and surfaces).
+_SIGNED: dict[str, bool] = {}
+#: No figure of a buurt, wijk or gemeente comes near this; larger is a broken file.
+MAX_FIGURE = 1e9
 
 
 def _by_column() -> dict[str, str]:
@@ -169,11 +174,24 @@ def clean_figures(
         bad = why == "geen getal"
         for code, raw in zip(ids[bad], frame.loc[bad, published], strict=True):
             problems.add(published, f"{code}: geen getal", raw)
+        present = values.notna()
+        wrong = present & ~np.isfinite(values)
+        wrong |= present & (values < 0) & ~_SIGNED.get(ours, False)
+        wrong |= present & (values.abs() > MAX_FIGURE)
+        if ours in _INTEGER:
+            wrong |= present & (values % 1 != 0)  # "2.730" read as 2,73: a thousands point?
+        raw_text = frame[published].astype("string").str.strip()
+        problems.add_capped(
+            published,
+            "onmogelijke waarde (negatief, geen geheel aantal of te groot)",
+            [f"{c}: {v}" for c, v in zip(ids[wrong], raw_text[wrong], strict=True)],
+        )
+        values = values.where(~wrong)
         out[ours] = values.round().astype("Int64") if ours in _INTEGER else values
         reasons[ours] = why.where(~bad, None)
     missing = pd.Series(
         [
-            "; ".join(f"{c}: {r[i]}" for c, r in reasons.items() if r[i] is not None) or None
+            join_pairs({c: r[i] for c, r in reasons.items() if r[i] is not None})
             for i in frame.index
         ],
         index=frame.index,
@@ -205,10 +223,15 @@ def load_kerncijfers_table(
             frame[name_col], areas=names, source=str(table.path), field=name_col
         )
         problems.extend(lines)
-    keep = codes.notna() & codes.astype(str).str.match(r"^(BU|WK|GM)[0-9A-Z]+$")
+    text = codes.astype("string")
+    form = text.str.fullmatch(r"(BU\d{4}[0-9A-Z]{4}|WK\d{4}[0-9A-Z]{2}|GM\d{4}|NL\d{2})")
+    malformed = codes.notna() & ~form.fillna(False).astype(bool)
+    problems.add_grouped(
+        code_col or "Wijken en buurten", "onjuist gevormde gebiedscode", list(text[malformed])
+    )
+    keep = codes.notna() & ~malformed & ~text.str.startswith("NL").fillna(False)
     if gemeente is not None:
-        digits = gemeente[2:6]
-        keep &= codes.astype(str).str[2:6].eq(digits)
+        keep &= text.str[2:6].eq(gemeente[2:6]).fillna(False)
     frame, codes = frame[keep], codes[keep]
     dup = codes[codes.duplicated()]
     problems.add_capped(code_col or "Wijken en buurten", "gebied komt twee keer voor", list(dup))
