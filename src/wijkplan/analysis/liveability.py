@@ -243,6 +243,8 @@ def priority_formula(
             f"Aandeel zwak: deel van het gescoorde oppervlak in klasse ‘{config.weak_through}’ of lager.",
             f"Incidenten: {_MEASURES[incident_measure]}, gemiddeld over de periode; "
             f"een afgeschermd aantal (<{config.threshold}) telt als {half}.",
+            "Ontbreekt een onderdeel voor een buurt (geen gescoord oppervlak, geen incidenten), "
+            "dan tellen de andere onderdelen naar verhouding; zonder score geen prioriteit.",
             "Gewichten en klassengrenzen: config/leefbaarheid.toml.",
         ]
     )
@@ -258,8 +260,9 @@ def priority(buurt_table: pd.DataFrame, config: LiveabilityConfig | None = None)
     km² for *all* buurten (mixing the two would not be comparable). A suppressed
     count (NA) counts as (threshold − 1) / 2 and is flagged in
     ``incidenten_geschat``. Returns the three components (``c_*``, 0..1), the
-    measure used (``incidentmaat``), ``prioriteit`` and ``rang`` (1 = highest;
-    NA where a component is missing); :func:`priority_formula` gives its text.
+    measure used (``incidentmaat``), ``prioriteit`` and ``rang`` (1 = highest). A
+    component a buurt lacks is left out and the others weigh in proportion; without a
+    score (the class variable) there is no priority. :func:`priority_formula` gives the text.
     """
     config = config or load_config()
     t = buurt_table
@@ -289,11 +292,18 @@ def priority(buurt_table: pd.DataFrame, config: LiveabilityConfig | None = None)
         out["c_incidenten"] = np.nan
     out["incidentmaat"] = measure
     w = config.weights
-    score = 100 * (
-        w["lage_score"] * out["c_lage_score"]
-        + w["aandeel_zwak"] * out["c_aandeel_zwak"]
-        + w["incidenten"] * out["c_incidenten"]
+    parts = pd.DataFrame(
+        {
+            "lage_score": out["c_lage_score"],
+            "aandeel_zwak": out["c_aandeel_zwak"],
+            "incidenten": out["c_incidenten"],
+        }
     )
+    weights = pd.DataFrame({k: np.where(parts[k].notna(), w[k], 0.0) for k in parts}, index=t.index)
+    # a component a buurt lacks (no grid share, no incidents) is left out and the others weigh in
+    # proportion; without its score there is no priority at all
+    total = weights.sum(axis=1).where(parts["lage_score"].notna())
+    score = 100 * (parts.fillna(0.0) * weights).sum(axis=1) / total
     out["prioriteit"] = score.round(1)
     out["rang"] = score.rank(ascending=False, method="min").astype("Int64")
     if "betrouwbaar" in t.columns:

@@ -34,11 +34,10 @@ from wijkplan.report import REAL
 
 @dataclass
 class Agreements:
-    """The validated ledger (None when absent) and the regie areas as polygons."""
+    """The regie and heat areas as polygons (None without a ledger), for the other themes."""
 
-    ledger: Ledger | None
-    areas: Areas
     regiegebieden: gpd.GeoDataFrame | None
+    warmtegebieden: gpd.GeoDataFrame | None
     output: ThemeOutput = field(default_factory=ThemeOutput)
 
 
@@ -63,7 +62,7 @@ def build(ctx: BuildContext, boundaries: Boundaries) -> Agreements:
     path, explicit = resolve_ledger(ctx.data_dir, ctx.ledger)
     if path is None:
         out.absent("afspraken")
-        return Agreements(None, plain, None, out)
+        return Agreements(None, None, out)
     if not explicit:
         # the shipped ledger belongs to one municipality: only use it there
         raw = load_ledger(path)
@@ -74,10 +73,10 @@ def build(ctx: BuildContext, boundaries: Boundaries) -> Agreements:
                 f"het meegeleverde register ({path}) hoort bij {', '.join(sorted(own))}, "
                 f"niet bij {b.gemeentecode}",
             )
-            return Agreements(None, plain, None, out)
+            return Agreements(None, None, out)
     ledger = ctx.attempt(lambda: load_ledger(path, areas=plain))
     if ledger is None:
-        return Agreements(None, plain, None, out)
+        return Agreements(None, None, out)
     afspraken, gebieden = afspraken_frames(ledger, store=StatusStore())
     # status and progress are a snapshot of the status store; the app reads the store live
     afspraken["status_stand_op"] = datetime.now(UTC).isoformat(timespec="seconds")
@@ -87,10 +86,11 @@ def build(ctx: BuildContext, boundaries: Boundaries) -> Agreements:
         {"bestand": [str(path.resolve())], "register": [ledger_to_json(ledger)]}
     )
     regie = regiegebieden_layer(ledger, b.buurten)
+    warmte = warmtegebieden_layer(ledger, b.buurten, b.wijken)
     out.layers["regiegebieden"] = regie
-    out.layers["warmtegebieden"] = warmtegebieden_layer(ledger, b.buurten, b.wijken)
+    out.layers["warmtegebieden"] = warmte
     out.source("afspraken", path.resolve(), len(afspraken), REAL, ledger.meta.titel)
-    return Agreements(ledger, Areas.of(b.buurten, b.wijken, b.complexen, ledger), regie, out)
+    return Agreements(regie, warmte, out)
 
 
 def _join(values: Iterable[str]) -> str:

@@ -65,10 +65,14 @@ from wijkplan.sources.police import CRIME_TOTAL, load_police_table, police_yearl
 from wijkplan.sources.statline import name_index
 from wijkplan.sources.validate import SourceWarning
 
+#: The sources whose sample data would make the priority sample data too.
+_PRIORITY_SOURCES = ("leefbaarometer", "leefbaarometer_buurten", "incidenten")
 #: Where a score comes from (column ``scorebron``).
 GRID, AREA_FILE = "grid", "buurtbestand"
 #: The zone sets summarised in one pass over each raster.
-ZONE_SETS = ("buurt", "wijk", "complex", "regiegebied")
+ZONE_SETS = ("buurt", "wijk", "complex", "regiegebied", "warmtegebied")
+#: The zone sets whose scores per measurement year go into the trend table.
+TREND_SETS = ("buurt", "wijk", "regiegebied", "warmtegebied")
 #: Columns of the priority that go into the ``leefbaarheid`` layer (as the catalogue declares).
 _PRIORITY_COLUMNS = [
     c.name
@@ -119,11 +123,11 @@ def build(ctx: BuildContext, boundaries: Boundaries, agreements: Agreements) -> 
     bounds = (minx - 100, miny - 100, maxx + 100, maxy + 100)
     found = ctx.attempt(partial(_rasters, ctx, out, bounds))
     result.rasters, kind = found if found is not None else ({}, ABSENT)
-    scores = _zone_scores(result.rasters, b, regie, ctx.config) if result.rasters else None
+    scores = _zone_scores(result.rasters, b, agreements, ctx.config) if result.rasters else None
     official = _official_scores(ctx, out, b)
+    official_kind = kind_of(official) if official is not None else ABSENT
     if official is not None:
-        scores = _with_official(scores, official, ctx.config)
-        kind = REAL if kind == ABSENT else kind
+        scores = _with_official(scores, official, ctx.config, same_kind=kind == official_kind)
     if scores is not None:
         out.layers["leefbaarheid_referentie"] = scores.references
         out.layers["leefbaarheid_trend"] = scores.trend
@@ -133,7 +137,11 @@ def build(ctx: BuildContext, boundaries: Boundaries, agreements: Agreements) -> 
     if scores is None and tables is None and crime is None:
         return result
     per_buurt = scores.latest["buurt"].set_index("code") if scores else None
-    layer, result.formula = _buurt_layer(b.buurten, per_buurt, tables, crime, kind, ctx.config)
+    kinds = {GRID: kind, AREA_FILE: official_kind}
+    layer, result.formula = _buurt_layer(b.buurten, per_buurt, tables, crime, kinds, ctx.config)
+    sample = sorted(s.name for s in out.sources if s.kind == SAMPLE and s.name in _PRIORITY_SOURCES)
+    if result.formula and sample:
+        result.formula += f"\nLet op: berekend met voorbeelddata ({', '.join(sample)})."
     out.layers["leefbaarheid"] = layer
     if scores is not None and b.complexen is not None and "complex" in scores.latest:
         cols = b.complexen[["complex_id", "corporatie", "naam", "buurtcode", "bron", "geometry"]]
@@ -171,7 +179,7 @@ def _rasters(
     return found, kind
 
 
-def _zones(b: Boundaries, regie: gpd.GeoDataFrame | None) -> tuple[gpd.GeoSeries, pd.DataFrame]:
+def _zones(b: Boundaries, areas: Agreements) -> tuple[gpd.GeoSeries, pd.DataFrame]:
     """All zones in one GeoSeries, with a key frame (set, code) to split the results."""
     parts = [
         ("buurt", b.buurten["buurtcode"], b.buurten.geometry),
@@ -185,8 +193,12 @@ def _zones(b: Boundaries, regie: gpd.GeoDataFrame | None) -> tuple[gpd.GeoSeries
         squares = geoms.buffer(0.5, cap_style="square").to_numpy()
         geoms = gpd.GeoSeries(np.where(points, squares, geoms.to_numpy()), crs=b.complexen.crs)
         parts.append(("complex", b.complexen["complex_id"], geoms))
-    if regie is not None and len(regie):
-        parts.append(("regiegebied", regie["regie_id"], regie.geometry))
+    for name, frame, key in (
+        ("regiegebied", areas.regiegebieden, "regie_id"),
+        ("warmtegebied", areas.warmtegebieden, "gebied_id"),
+    ):
+        if frame is not None and len(frame):
+            parts.append((name, frame[key], frame.geometry))
     keys = pd.DataFrame(
         {
             "set": np.concatenate([[s] * len(c) for s, c, _ in parts]),
@@ -200,10 +212,10 @@ def _zones(b: Boundaries, regie: gpd.GeoDataFrame | None) -> tuple[gpd.GeoSeries
 def _zone_scores(
     rasters: dict[int, Path],
     b: Boundaries,
-    regie: gpd.GeoDataFrame | None,
+    areas: Agreements,
     config: LiveabilityConfig,
 ) -> ZoneScores:
-    zones, keys = _zones(b, regie)
+    zones, keys = _zones(b, areas)
     trend = []
     latest_year = max(rasters)
     latest: dict[str, pd.DataFrame] = {}
@@ -217,12 +229,12 @@ def _zone_scores(
         per.insert(0, "jaar", year)
         per.insert(0, "code", keys["code"].to_numpy())
         per.insert(0, "set", keys["set"].to_numpy())
-        trend.append(per[per["set"].isin(["buurt", "wijk", "regiegebied"])])
+        trend.append(per[per["set"].isin(TREND_SETS)])
         if year == latest_year:
             latest = {s: per[per["set"] == s].drop(columns="set") for s in ZONE_SETS}
             municipality = b.buurten.geometry.union_all()
-            refs = references(
-                r.data, r.transform, r.band_names, municipality, config=config, year=year
+            refs = references(  # the weak band too: the municipal share in weak classes
+                data, r.transform, names, municipality, config=config, year=year
             ).reset_index(names="score")
             refs["jaar"] = year
     trend_table = pd.concat(trend).rename(columns={"set": "niveau"}).reset_index(drop=True)
@@ -327,13 +339,18 @@ def _official_scores(ctx: BuildContext, out: ThemeOutput, b: Boundaries) -> pd.D
 
 
 def _with_official(
-    scores: ZoneScores | None, official: pd.DataFrame, config: LiveabilityConfig
+    scores: ZoneScores | None,
+    official: pd.DataFrame,
+    config: LiveabilityConfig,
+    *,
+    same_kind: bool,
 ) -> ZoneScores:
     """Buurt scores from the Leefbaarometer's own buurt file where it has them.
 
-    The weak-class share, cells and coverage stay those of the grid (the buurt file
-    has none); complexes, wijken and regie areas keep their grid scores. Every row says
-    where its score comes from (``scorebron``).
+    The weak-class share, cells and coverage come from the grid (the buurt file has
+    none), but only when grid and buurt file are of one kind: a real score never sits
+    beside a sample share. Complexes, wijken and regie areas keep their grid scores.
+    Every row says where its score comes from (``scorebron``).
     """
     table = official[official["afw"].notna()].copy()
     table["klasse"] = score_classes(table[config.class_variable], config).astype(object)
@@ -359,6 +376,9 @@ def _with_official(
         merged[col] = merged[col].astype(object)
     for col in [*SCORE_COLUMNS, "klasse", "klasse_nr", "scorebron"]:
         merged.loc[official, col] = own.loc[official, col]
+    if not same_kind:
+        merged.loc[official, ["aandeel_zwak", "cellen", "dekking"]] = np.nan
+        merged.loc[official, "betrouwbaar"] = True
     merged["klasse_nr"] = merged["klasse_nr"].astype("Int64")
     latest = dict(scores.latest)
     latest["buurt"] = merged.reset_index()
@@ -366,7 +386,10 @@ def _with_official(
     trend = scores.trend
     grid_trend = trend[trend["niveau"] == "buurt"].set_index(["code", "jaar"])
     official_trend = table[table["code"].isin(official)].set_index(["code", "jaar"])
-    official_trend = official_trend.join(grid_trend[grid_only].reindex(official_trend.index))
+    extra = grid_trend[grid_only].reindex(official_trend.index)
+    if not same_kind:
+        extra = extra.assign(aandeel_zwak=np.nan, cellen=np.nan, dekking=np.nan, betrouwbaar=True)
+    official_trend = official_trend.join(extra)
     official_trend = official_trend.assign(niveau="buurt").reset_index()
     kept = trend[(trend["niveau"] != "buurt") | ~trend["code"].isin(official)]
     both = pd.concat([kept, official_trend], ignore_index=True)
@@ -561,7 +584,7 @@ def _buurt_layer(
     per_buurt: pd.DataFrame | None,
     tables: IncidentTables | None,
     crime: IncidentTables | None,
-    kind: str,
+    kinds: dict[str, str],
     config: LiveabilityConfig,
 ) -> tuple[gpd.GeoDataFrame, str | None]:
     """The ``leefbaarheid`` layer (scores, incidents of the latest period, priority) and formula."""
@@ -587,7 +610,10 @@ def _buurt_layer(
         layer["misdrijven"] = rows["totaal"].reindex(layer.index)
         layer["misdrijven_per_1000"] = rows["per_1000_totaal"].reindex(layer.index)
         layer["misdrijven_jaar"] = rows["jaar"].reindex(layer.index).astype("Int64")
-    layer["bron_leefbaarometer"] = kind
+    if "scorebron" in layer:  # the kind of the source behind each buurt's score
+        layer["bron_leefbaarometer"] = layer["scorebron"].map(kinds).fillna(kinds[GRID])
+    else:
+        layer["bron_leefbaarometer"] = kinds[GRID]
     return gpd.GeoDataFrame(layer.reset_index(), geometry="geometry", crs=buurten.crs), formula
 
 

@@ -496,14 +496,16 @@ DECLARED: tuple[Layer, ...] = (
     Layer(
         name="leefbaarheid_trend",
         title="Leefbaarheid per meetjaar",
-        description="Leefbaarometer-scores per buurt, wijk en regiegebied voor elk meetjaar.",
+        description=(
+            "Leefbaarometer-scores per buurt, wijk, regiegebied en warmtegebied voor elk meetjaar."
+        ),
         geometry=None,
         key=("niveau", "code", "jaar"),
         theme="leefbaarheid",
         kind="afgeleid",
         needs=("leefbaarometer",),
         columns=(
-            _c("niveau", "tekst", "buurt, wijk of regiegebied"),
+            _c("niveau", "tekst", "buurt, wijk, regiegebied of warmtegebied"),
             _c("code", "tekst", "Code van het gebied"),
             *ZONE_LIVEABILITY,
         ),

@@ -10,7 +10,7 @@ import pandas as pd
 from wijkplan import catalogue
 from wijkplan.afspraken.linking import applicable_afspraken
 from wijkplan.afspraken.store import StatusStore
-from wijkplan.analysis.liveability import area_weighted_mean, score_classes
+from wijkplan.analysis.liveability import score_classes
 from wijkplan.areas import Area
 from wijkplan.config import load_config
 from wijkplan.dossier.model import (
@@ -37,6 +37,10 @@ _COUNT_TABLES = {
     "wijk": ("wijk", "wijkcode"),
     "regiegebied": ("regie", "regie_id"),
     "gemeente": ("gemeente", "gemeentecode"),
+}
+SCORE_SOURCES = {
+    "grid": "Leefbaarometer-grid, oppervlaktegewogen",
+    "buurtbestand": "Leefbaarometer, de buurtscore die de Leefbaarometer zelf publiceert",
 }
 NO_SCORE = (
     "Geen gescoorde Leefbaarometer-cellen in dit gebied (de Leefbaarometer scoort alleen "
@@ -245,10 +249,7 @@ def _liveability(layers: BuiltLayers, area: Area) -> Liveability:
     tables = layers.tables
     if not tables:
         return Liveability(beschikbaar=False)
-    parts: dict[str, Any] = {
-        "beschikbaar": True,
-        "voorbeelddata": "leefbaarometer" in layers.sample_sources,
-    }
+    parts: dict[str, Any] = {"beschikbaar": True}
     refs = tables.get("leefbaarheid_referentie")
     if refs is not None:
         parts["referentie"] = {
@@ -256,6 +257,13 @@ def _liveability(layers: BuiltLayers, area: Area) -> Liveability:
             for _, r in refs.iterrows()
         }
     parts |= _scores(layers, area)
+    # sample or real: the source behind this area's score (a buurt may have the official one)
+    source = (
+        "leefbaarometer_buurten"
+        if parts.get("bron") == SCORE_SOURCES["buurtbestand"]
+        else "leefbaarometer"
+    )
+    parts["voorbeelddata"] = source in layers.sample_sources
     lb = tables.get("leefbaarheid")
     if area.kind == "buurt" and lb is not None and "prioriteit" in lb.columns:
         row = lb[lb["buurtcode"] == area.code]
@@ -311,8 +319,7 @@ def _scores(layers: BuiltLayers, area: Area) -> dict[str, Any]:
     trend = tables.get("leefbaarheid_trend")
     if trend is None:
         return {}
-    latest_year = int(trend["jaar"].max())
-    if area.kind in ("buurt", "wijk", "regiegebied"):
+    if area.kind in ("buurt", "wijk", "regiegebied", "warmtegebied"):
         rows = trend[(trend["niveau"] == area.kind) & (trend["code"] == area.code)]
         rows = rows.sort_values("jaar")
         scored = rows[rows["afw"].notna()]
@@ -330,36 +337,22 @@ def _scores(layers: BuiltLayers, area: Area) -> dict[str, Any]:
         if row is None or not len(row) or pd.isna(row.iloc[0]["afw"]):
             return {"geen_score": NO_SCORE}
         return _scored(row.iloc[0], "Leefbaarometer-grid onder het complex")
-    # gemeente and warmtegebied: the buurten together, weighted by their scored area
-    buurten = trend[
-        (trend["niveau"] == "buurt")
-        & trend["code"].isin(area.buurtcodes)
-        & (trend["jaar"] == latest_year)
-    ]
-    if not buurten["afw"].notna().any():
+    # the gemeente: the exact area-weighted mean over it (the reference), from the grid
+    refs = tables.get("leefbaarheid_referentie")
+    if refs is None or not len(refs):
+        return {}
+    means = refs.set_index("score")["gemeente"]
+    var = load_config().class_variable
+    if pd.isna(means.get(var)):
         return {"geen_score": NO_SCORE}
-    means = {
-        c: area_weighted_mean(buurten, c)
-        for c in [*catalogue.SCORE_LABELS, "aandeel_zwak"]
-        if c in buurten.columns
-    }
-    klasse = score_classes([means[load_config().class_variable]]).iloc[0]
-    cellen = float(buurten["cellen"].sum())
+    klasse = score_classes([float(means[var])]).iloc[0]
     return {
-        "bron": "Leefbaarometer-grid, gemiddelde van de buurten naar gescoord oppervlak",
-        "jaar": latest_year,
-        "scores": {k: v for k, v in means.items() if k in catalogue.SCORE_LABELS},
+        "bron": "Leefbaarometer-grid, oppervlaktegewogen over de gemeente",
+        "jaar": int(refs["jaar"].iloc[0]),
+        "scores": {k: _plain(means.get(k)) for k in catalogue.SCORE_LABELS},
         "klasse": None if pd.isna(klasse) else str(klasse),
-        "aandeel_zwak": means.get("aandeel_zwak"),
-        "cellen": round(cellen, 2),
-        "betrouwbaar": cellen >= load_config().min_cells,
+        "aandeel_zwak": _plain(means.get("zwak")),
     }
-
-
-SCORE_SOURCES = {
-    "grid": "Leefbaarometer-grid, oppervlaktegewogen",
-    "buurtbestand": "Leefbaarometer, de buurtscore die de Leefbaarometer zelf publiceert",
-}
 
 
 def _scored(row: pd.Series, bron: str | None = None) -> dict[str, Any]:
