@@ -197,3 +197,138 @@ def test_official_buurt_scores_beside_the_grid(write_boundaries, tmp_path, capsy
     assert "de buurtscore die de Leefbaarometer zelf publiceert" in text
     assert main(["dossier", "WK999901", "--layers", str(out)]) == 0
     assert "Leefbaarometer-grid, oppervlaktegewogen" in capsys.readouterr().out
+
+
+# ---------------------------------------------------------------------------- what a careless user does
+
+
+def _built(data, tmp_path):
+    out = tmp_path / "x.gpkg"
+    proc = _cli("build", "--data", str(data), "--out", str(out))
+    return proc, out
+
+
+def test_a_second_download_of_the_same_police_table_is_refused(write_boundaries, tmp_path):
+    data = write_boundaries()
+    (data / "politie.csv").write_text(POLICE_TYPED, encoding="utf-8")
+    (data / "politie (1).csv").write_text(POLICE_TYPED, encoding="utf-8")
+    proc, out = _built(data, tmp_path)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1
+    assert "dezelfde politiecijfers staan in politie (1).csv en politie.csv" in proc.stderr
+    assert not out.exists()
+
+
+def test_a_missing_police_value_is_unknown_not_zero(write_boundaries, tmp_path, capsys):
+    data = write_boundaries()
+    (data / "politie.csv").write_text(POLICE_TYPED, encoding="utf-8")  # BU99990102 has "."
+    report = build_layers(data, tmp_path / "x.gpkg")
+    assert any("niet als 0 geteld" in w for w in report.warnings)
+    table = read.read_layer(tmp_path / "x.gpkg", "misdrijven_buurt").set_index("buurtcode")
+    assert pd.isna(table.loc["BU99990102", "totaal"]) and not table.loc["BU99990102", "volledig"]
+    assert table.loc["BU99990201", "volledig"]  # a buurt that the file gives (as 0: absent rows)
+    wijk = read.read_layer(tmp_path / "x.gpkg", "misdrijven_wijk").set_index("wijkcode")
+    assert not wijk.loc["WK999901", "volledig"] and pd.isna(wijk.loc["WK999901", "per_1000_totaal"])
+    assert main(["dossier", "BU99990102", "--layers", str(tmp_path / "x.gpkg")]) == 0
+    assert "totaal onbekend" in capsys.readouterr().out
+
+
+def test_a_year_with_months_missing_is_a_lower_bound(write_boundaries, tmp_path, capsys):
+    data = write_boundaries()
+    rows = "".join(
+        f'{m};"0.0.0 ";"BU99990101";"2024MM{m:02d}";5\n' for m in range(1, 10)
+    )  # January to September only
+    header = '"ID";"SoortMisdrijf";"WijkenEnBuurten";"Perioden";"GeregistreerdeMisdrijven_1"\n'
+    (data / "47022NED_TypedDataSet.csv").write_text(header + rows, encoding="utf-8")
+    build_layers(data, tmp_path / "x.gpkg")
+    table = read.read_layer(tmp_path / "x.gpkg", "misdrijven_buurt").set_index("buurtcode")
+    assert table.loc["BU99990101", "totaal"] == 45 and not table.loc["BU99990101", "volledig"]
+    assert pd.isna(table.loc["BU99990101", "per_1000_totaal"])
+    lb = read.read_layer(tmp_path / "x.gpkg", "leefbaarheid").set_index("buurtcode")
+    assert pd.isna(lb.loc["BU99990101", "misdrijven"])  # no lower bound on the map
+    assert main(["dossier", "BU99990101", "--layers", str(tmp_path / "x.gpkg")]) == 0
+    assert "totaal  ≥ 45" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "message"),
+    [
+        ("p.csv", POLICE_TYPED.replace(";12\n", ";99999999999999999999\n"), "geen geheel aantal"),
+        ("k.csv", KWB_LABELLED.replace('"1205"', '"inf"'), "onmogelijke waarde"),
+        ("k.csv", KWB_LABELLED.replace('"1205"', '"1.205"'), "onmogelijke waarde"),
+        ("k.csv", KWB_LABELLED.replace('"1205"', '"-5"'), "onmogelijke waarde"),
+        ("p.csv", POLICE_TYPED.replace('"2023JJ00"', '"2023XX00"'), "'2023XX00' (5 rijen)"),
+    ],
+    ids=["huge-count", "infinite", "thousands-point", "negative", "repeated-bad-period"],
+)
+def test_impossible_values_are_one_line(
+    write_boundaries, tiny_buurten, tmp_path, name, text, message
+):
+    data = write_boundaries(tiny_buurten.assign(gemeentenaam="Testdorp"))
+    (data / name).write_text(text, encoding="utf-8")
+    proc, out = _built(data, tmp_path)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1 and message in proc.stderr
+    assert not out.exists()
+
+
+def test_real_statline_download_with_topic_paths(write_boundaries, tiny_buurten, tmp_path):
+    """The StatLine download writes 'Thema/Onderwerp (eenheid)' headers."""
+    data = write_boundaries(tiny_buurten.assign(gemeentenaam="Testdorp"))
+    (data / "Kerncijfers_wijken_en_buurten_2024.csv").write_text(
+        '"Wijken en buurten";"Regioaanduiding/Gemeentenaam (naam)";'
+        '"Regioaanduiding/Codering (code)";"Bevolking/Aantal inwoners (aantal)"\n'
+        '"Testdorp";"Testdorp";"GM9999    ";"2000"\n'
+        '"Noord-West";"Testdorp";"BU99990101";"1205"\n'
+        '"Nederland";"";"NL00      ";"17942942"\n',
+        encoding="utf-8",
+    )
+    build_layers(data, tmp_path / "x.gpkg")
+    buurten = read.read_layer(tmp_path / "x.gpkg", "buurten").set_index("buurtcode")
+    assert buurten.loc["BU99990101", "aantal_inwoners"] == 1205
+
+
+def test_newest_kerncijfers_table_wins_per_figure(write_boundaries, tmp_path, capsys):
+    data = write_boundaries()
+    (data / "85618NED_TypedDataSet.csv").write_text(
+        '"ID";"WijkenEnBuurten";"AantalInwoners_4";"Woningvoorraad_33"\n1;"BU99990101";1100;480\n',
+        encoding="utf-8",
+    )
+    (data / "85984NED_TypedDataSet.csv").write_text(
+        '"ID";"WijkenEnBuurten";"AantalInwoners_5"\n1;"BU99990101";1205\n', encoding="utf-8"
+    )
+    report = build_layers(data, tmp_path / "x.gpkg")
+    assert any("aantal_inwoners" in w and "2024" in w and "2023" in w for w in report.warnings)
+    assert main(["dossier", "BU99990101", "--json", "--layers", str(tmp_path / "x.gpkg")]) == 0
+    figures = {f["kolom"]: f for f in json.loads(capsys.readouterr().out)["kerncijfers"]}
+    assert (
+        figures["aantal_inwoners"]["waarde"] == 1205
+        and "2024" in figures["aantal_inwoners"]["bron"]
+    )
+    assert (
+        figures["woningvoorraad"]["waarde"] == 480 and "2023" in figures["woningvoorraad"]["bron"]
+    )
+
+
+def test_official_real_buurt_score_is_not_mixed_with_a_sample_grid(
+    write_boundaries, tmp_path, capsys
+):
+    from wijkplan.sample import write_sample_data
+
+    data = write_boundaries()
+    write_sample_data(data)  # a sample grid
+    (data / "Leefbaarometer-scores buurten 2002-2024.csv").write_text(
+        "bu_code,jaar,lbm,afw,fys,onv,soc,vrz,won\n"
+        "BU99990101,2024,4.1508,0.1008,0.01,0.02,0.03,0.02,0.02\n",
+        encoding="utf-8",
+    )  # a real file (no sample mark)
+    out = tmp_path / "x.gpkg"
+    build_layers(data, out)
+    lb = read.read_layer(out, "leefbaarheid").set_index("buurtcode")
+    assert lb.loc["BU99990101", "bron_leefbaarometer"] == "echt"
+    assert pd.isna(lb.loc["BU99990101", "aandeel_zwak"])  # no sample share beside it
+    assert lb.loc["BU99990102", "bron_leefbaarometer"] == "voorbeelddata"
+    assert main(["dossier", "BU99990101", "--json", "--layers", str(out)]) == 0
+    lv = json.loads(capsys.readouterr().out)["leefbaarheid"]
+    assert lv["voorbeelddata"] is False and lv["aandeel_zwak"] is None
+    assert "Let op: berekend met voorbeelddata" in (read.read_report(out).priority_formula or "")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from wijkplan.analysis.privacy import display_count
+from wijkplan.analysis.privacy import SUPPRESSED_NOTE, display_count
 from wijkplan.catalogue import DIMENSIONS
 from wijkplan.dossier.model import Afspraken, Complexen, Dossier, Figure, Incidents, Liveability
 from wijkplan.numbers import number, percent
@@ -145,8 +145,12 @@ def _series(title: str, inc: Incidents | None) -> list[str]:
             else ""
         )
         detail = f"  ({shown})" if shown else ""
+        total = _shown(r.aantallen["totaal"], t, r.volledig)
+        lines.append(f"  {r.periode:<10} totaal {total:>5}{rate}{detail}")
+    lines.append("  " + SUPPRESSED_NOTE.format(t=t))
+    if not all(r.volledig for r in inc.rijen):
         lines.append(
-            f"  {r.periode:<10} totaal {_shown(r.aantallen['totaal'], t):>5}{rate}{detail}"
+            "  '≥': ondergrens, in de bron ontbreken waarden; 'onbekend': geen waarde in de bron."
         )
     return lines
 
