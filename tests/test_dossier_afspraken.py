@@ -91,7 +91,7 @@ def test_status_update_shows_in_dossier_and_survives_rebuild(bundled_data, tmp_p
     )
     assert main(["afspraken", "history", "PA2021-04a", "--json"]) == 0
     history = json.loads(capsys.readouterr().out)
-    assert {h["field"] for h in history} == {"status", "voortgang"}
+    assert {h["veld"] for h in history} == {"status", "voortgang"}
     assert all(h["door"] == "A. Coördinator" for h in history)
 
 

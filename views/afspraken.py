@@ -123,16 +123,7 @@ def edit_form(data, afspraak_id: str) -> None:
         st.caption("Nog geen wijzigingen sinds ondertekening.")
     else:
         st.dataframe(
-            history[
-                ["tijdstip", "door", "field", "old_value", "new_value", "opmerking", "version"]
-            ].rename(
-                columns={
-                    "field": "veld",
-                    "old_value": "oud",
-                    "new_value": "nieuw",
-                    "version": "versie",
-                }
-            ),
+            history[["tijdstip", "door", "veld", "oud", "nieuw", "opmerking", "versie"]],
             hide_index=True,
             width="stretch",
         )

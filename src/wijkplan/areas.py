@@ -25,12 +25,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from wijkplan.afspraken.model import NIVEAUS, Ledger, Regiegebied, Warmtegebied
+from wijkplan.afspraken.model import Ledger, Regiegebied, Warmtegebied
 from wijkplan.errors import ValidationError
 from wijkplan.settings import BUURTCODE_RE, GEMEENTECODE_RE, WIJKCODE_RE
 
-#: The kinds of area: the levels (``niveau`` in the ledger and the dossier) an agreement links to.
-KINDS: tuple[str, ...] = NIVEAUS
 _BY_FORM = (("buurt", BUURTCODE_RE), ("wijk", WIJKCODE_RE), ("gemeente", GEMEENTECODE_RE))
 
 

@@ -18,7 +18,7 @@ from wijkplan import catalogue
 from wijkplan.afspraken.store import StatusStore, default_store_path
 from wijkplan.analysis.privacy import SUPPRESSED_NOTE, display_count
 from wijkplan.config import load_config
-from wijkplan.dossier.model import AfspraakRow, Afspraken, Dossier, Incidents, Liveability
+from wijkplan.dossier.model import AfspraakRow, Afspraken, CountSeries, Dossier, Liveability
 from wijkplan.dossier.text import figure_text
 from wijkplan.errors import WijkplanError
 from wijkplan.mapping import (
@@ -286,7 +286,7 @@ def render_liveability(lv: Liveability) -> None:
     _render_counts("Geregistreerde misdrijven", lv.misdrijven)
 
 
-def _render_counts(title: str, inc: Incidents | None) -> None:
+def _render_counts(title: str, inc: CountSeries | None) -> None:
     """A published count series per period (suppressed as "<5"), marked sample or real."""
     if inc is None or not inc.rijen:
         return

@@ -30,7 +30,7 @@ def test_reading_gives_ledger_values_and_creates_nothing(store: StatusStore, led
     state = store.current("A-warm", ledger)
     assert (state.status, state.voortgang, state.version) == ("lopend", None, 0)
     assert store.current("A-warm", ledger.afspraak("A-warm")) == state
-    assert store.history().empty and list(store.history().columns) == HISTORY_COLUMNS
+    assert store.history().empty and list(store.history().columns) == list(HISTORY_COLUMNS)
     assert not store.path.exists()
 
 
@@ -50,7 +50,7 @@ def test_update_bumps_version_and_records_each_field(store: StatusStore, ledger:
     new2 = store.update("A-gem", voortgang=60, door="Jan", expected_version=1, ledger=ledger)
     assert (new2.status, new2.voortgang, new2.version) == ("lopend", 60, 2)
     hist = store.history("A-gem")
-    shown = hist[["field", "old_value", "new_value", "door", "version"]].fillna("(leeg)")
+    shown = hist[["veld", "oud", "nieuw", "door", "versie"]].fillna("(leeg)")
     assert shown.values.tolist() == [
         ["status", "voorgenomen", "lopend", "Fatima", 1],
         ["voortgang", "(leeg)", "25", "Fatima", 1],
@@ -212,6 +212,6 @@ def test_two_processes_update_one_agreement_concurrently(tmp_path: Path, ledger_
     hist = store.history("A-gem")
     assert hist["door"].tolist() == ["voorbereiding", winner]
     assert loser not in set(hist["door"])
-    assert hist["version"].tolist() == [1, 2]
+    assert hist["versie"].tolist() == [1, 2]
     expected = "gerealiseerd" if winner == "Fatima" else "voorgenomen"
     assert store.current("A-gem", ledger).status == expected

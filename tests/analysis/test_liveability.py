@@ -29,16 +29,6 @@ CFG = load_config()
 # --------------------------------------------------------------------------- config
 
 
-def test_default_config_is_valid() -> None:
-    assert len(CFG.class_labels) == 9 and CFG.class_labels[0] == "zeer onvoldoende"
-    assert CFG.class_variable == "afw" and CFG.threshold == 5
-    assert sum(CFG.weights.values()) == pytest.approx(1.0)
-    assert CFG.police_codes["1.1.1"] == "woninginbraak" and "0.0.0" not in CFG.police_codes
-    assert CFG.suppressed_label == "<5"
-    text = DEFAULT_CONFIG.read_text(encoding="utf-8")
-    assert "NIET in de open data" in text  # the status of the thresholds is stated
-
-
 def _variant(tmp_path: Path, old: str, new: str) -> Path:
     text = DEFAULT_CONFIG.read_text(encoding="utf-8")
     assert old in text

@@ -13,7 +13,7 @@ from shapely.geometry import LineString, Point, box
 
 from wijkplan.errors import ValidationError
 from wijkplan.sample.common import sample_bron
-from wijkplan.sample.incidents import FILE_NAME, sample_incidents
+from wijkplan.sample.incidents import sample_incidents
 from wijkplan.settings import is_sample
 from wijkplan.sources.incidents import load_incidents
 from wijkplan.sources.police import load_police_table, police_yearly_totals
@@ -242,7 +242,7 @@ def test_nuisance_table_needs_its_total_code(tmp_path: Path) -> None:
 
 
 def test_sample_incidenten_through_the_loader(tmp_path: Path, buurten: gpd.GeoDataFrame) -> None:
-    path = tmp_path / FILE_NAME
+    path = tmp_path / "incidenten.gpkg"
     sample_incidents(buurten, regie_buurtcodes=["BU99990101"]).to_file(path, layer="incidenten")
     inc = load_incidents(path, buurten=buurten)
     assert sorted(set(inc["jaar"])) == list(range(2019, 2025))

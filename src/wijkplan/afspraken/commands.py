@@ -200,13 +200,13 @@ def cmd_update(args: argparse.Namespace) -> int:
         ledger=ledger,
     )
     changes = store.history(args.id)
-    changes = changes[changes["version"] == new.version]
+    changes = changes[changes["versie"] == new.version]
     print(
         f"Afspraak {args.id} bijgewerkt door {new.updated_by} op {new.updated_at} "
         f"(versie {new.version}):"
     )
     for row in changes.itertuples(index=False):
-        print(f"  {row.field}: {_show(row.old_value)} → {_show(row.new_value)}")
+        print(f"  {row.veld}: {_show(row.oud)} → {_show(row.nieuw)}")
     print(f"Opgeslagen in {store.path}")
     return 0
 
@@ -226,8 +226,8 @@ def cmd_history(args: argparse.Namespace) -> int:
     print(f"Historie van {wat} ({n} {'wijziging' if n == 1 else 'wijzigingen'}):")
     for row in frame.itertuples(index=False):
         line = (
-            f"  {row.tijdstip}  {row.afspraak_id}  {row.field}: {_show(row.old_value)} → "
-            f"{_show(row.new_value)}  door {row.door} (versie {row.version})"
+            f"  {row.tijdstip}  {row.afspraak_id}  {row.veld}: {_show(row.oud)} → "
+            f"{_show(row.nieuw)}  door {row.door} (versie {row.versie})"
         )
         if isinstance(row.opmerking, str) and row.opmerking:
             line += f": {row.opmerking}"

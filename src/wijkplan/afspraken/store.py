@@ -63,17 +63,19 @@ CREATE TRIGGER IF NOT EXISTS afspraak_historie_geen_verwijdering
     BEGIN SELECT RAISE(ABORT, 'de historie wordt nooit verwijderd'); END;
 """
 
-HISTORY_COLUMNS = [
-    "id",
-    "afspraak_id",
-    "field",
-    "old_value",
-    "new_value",
-    "door",
-    "tijdstip",
-    "opmerking",
-    "version",
-]
+#: The history as :meth:`StatusStore.history` returns it (Dutch: the JSON of ``afspraken
+#: history`` and the app show these names), each with its column in the SQLite table.
+HISTORY_COLUMNS = {
+    "id": "id",
+    "afspraak_id": "afspraak_id",
+    "veld": "field",
+    "oud": "old_value",
+    "nieuw": "new_value",
+    "door": "door",
+    "tijdstip": "tijdstip",
+    "opmerking": "opmerking",
+    "versie": "version",
+}
 
 
 def default_store_path() -> Path:
@@ -191,14 +193,14 @@ class StatusStore:
         rows: list[tuple[object, ...]] = []
         with self._connect(create=False) as con:
             if con is not None and self._has_tables(con):
-                sql = f"SELECT {', '.join(HISTORY_COLUMNS)} FROM afspraak_historie"
+                sql = f"SELECT {', '.join(HISTORY_COLUMNS.values())} FROM afspraak_historie"
                 params: tuple[str, ...] = ()
                 if afspraak_id is not None:
                     sql += " WHERE afspraak_id = ?"
                     params = (afspraak_id,)
                 rows = con.execute(sql + " ORDER BY id", params).fetchall()
-        frame = pd.DataFrame(rows, columns=HISTORY_COLUMNS)
-        for col in ("id", "version"):
+        frame = pd.DataFrame(rows, columns=list(HISTORY_COLUMNS))
+        for col in ("id", "versie"):
             frame[col] = frame[col].astype("int64")
         return frame
 

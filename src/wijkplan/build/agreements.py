@@ -23,6 +23,7 @@ from shapely.geometry import MultiPolygon, Polygon
 from wijkplan import catalogue
 from wijkplan.afspraken import DEFAULT_LEDGER
 from wijkplan.afspraken.ledger import load_ledger
+from wijkplan.afspraken.linking import afspraken_overview
 from wijkplan.afspraken.model import LIST_SEP, GebiedLink, Ledger, ledger_to_json
 from wijkplan.afspraken.store import StatusStore
 from wijkplan.areas import Areas
@@ -105,10 +106,10 @@ def afspraken_frames(
     List values are joined with ``"; "``. ``status`` and ``voortgang`` are the
     ledger's values, or the current ones from ``store`` when given.
     """
-    states = store.current_all(ledger) if store is not None else {}
+    current = afspraken_overview(ledger, store=store).set_index("afspraak_id")
     rows = []
     for a in ledger.afspraken:
-        state = states.get(a.id)
+        state = current.loc[a.id]
         rows.append(
             {
                 "afspraak_id": a.id,
@@ -124,9 +125,9 @@ def afspraken_frames(
                 "indicator": a.indicator,
                 "streefwaarde": a.streefwaarde,
                 "eenheid": a.eenheid,
-                "status": state.status if state else a.status,
-                "voortgang": state.voortgang if state else a.voortgang,
-                "status_versie": state.version if state else 0,
+                "status": state["status"],
+                "voortgang": state["voortgang"],
+                "status_versie": state["versie"],
                 "gemeentebreed": a.gemeentebreed,
                 "gebieden": _join(link.label for link in a.gebieden),
                 "voorbeeld": a.voorbeeld,
@@ -151,9 +152,10 @@ def afspraken_frames(
     return afspraken, links
 
 
-_AFSPRAKEN_COLUMNS = [c.name for c in catalogue.layer("afspraken").columns][
-    :-1
-]  # not status_stand_op
+#: The columns of the ``afspraken`` layer except the moment of the status snapshot (set by the build).
+_AFSPRAKEN_COLUMNS = [
+    c.name for c in catalogue.layer("afspraken").columns if c.name != "status_stand_op"
+]
 
 
 def _linked_ids(ledger: Ledger, niveau: str, code: str) -> list[str]:

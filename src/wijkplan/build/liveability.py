@@ -469,7 +469,7 @@ def _incidents(
     regie: gpd.GeoDataFrame | None,
     police: PoliceData | None,
 ) -> IncidentTables | None:
-    """Incidents per liveability category, from the best source present.
+    """CountSeries per liveability category, from the best source present.
 
     Precedence: the municipality's own records, then the police tables' categories
     (codes mapped in the config), then sample records. The police's crime total is not

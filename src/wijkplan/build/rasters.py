@@ -11,7 +11,7 @@ file is written to a temporary name in its folder and renamed into place.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -144,22 +144,24 @@ def leefbaarometer_to_geotiffs(
     csv: Path | str,
     out_dir: Path | str,
     *,
-    years: Iterable[int] | None = None,
     bounds: Sequence[float] | None = None,
-    stem: str = "leefbaarometer",
     scores: pd.DataFrame | None = None,
 ) -> dict[int, Path]:
-    """One aligned GeoTIFF per measurement year (``<stem>_<jaar>.tif``), for trends.
+    """One aligned GeoTIFF per measurement year (``leefbaarometer_<jaar>.tif``), for trends.
 
     The CSV is read once; all rasters share one grid (``bounds`` or the extent of
     all cells), so a cell has the same row and column in every year.
     """
     csv = Path(csv)
-    scores = load_leefbaarometer(csv, years=years) if scores is None else scores
+    scores = load_leefbaarometer(csv) if scores is None else scores
     grid = grid_of(scores, bounds)
     return {
         int(year): leefbaarometer_to_geotiff(
-            csv, Path(out_dir) / f"{stem}_{year}.tif", year=int(year), bounds=grid, scores=scores
+            csv,
+            Path(out_dir) / f"leefbaarometer_{year}.tif",
+            year=int(year),
+            bounds=grid,
+            scores=scores,
         )
         for year in sorted(set(scores[YEAR]))
     }

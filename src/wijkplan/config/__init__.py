@@ -76,11 +76,6 @@ class LiveabilityConfig:
         """A score below this value lies in a weak class (the lower bound of the next class)."""
         return self.class_bounds[self.weak_class - 1]
 
-    @property
-    def suppressed_label(self) -> str:
-        """How a suppressed count is shown: ``"<5"`` for threshold 5."""
-        return f"<{self.threshold}"
-
 
 def load_config(path: Path | str | None = None) -> LiveabilityConfig:
     """Read and validate a liveability config; ``None`` reads the bundled file."""

@@ -18,10 +18,10 @@ from wijkplan.dossier.model import (
     Afspraken,
     Complexen,
     ComplexRow,
+    CountSeries,
     Dossier,
     Figure,
     IncidentRow,
-    Incidents,
     Liveability,
     Priority,
     Ref,
@@ -279,7 +279,7 @@ def _liveability(layers: BuiltLayers, area: Area) -> Liveability:
     return Liveability(**parts)
 
 
-def _counts(layers: BuiltLayers, area: Area, series: str) -> Incidents | None:
+def _counts(layers: BuiltLayers, area: Area, series: str) -> CountSeries | None:
     """The published incident or crime counts of the area per period, with their source."""
     if area.kind not in _COUNT_TABLES:
         return None
@@ -290,7 +290,7 @@ def _counts(layers: BuiltLayers, area: Area, series: str) -> Incidents | None:
     categories = [c for c in load_config().categories if c in table.columns]
     rows = table[table[key] == area.code]
     entry = layers.report.source(series)
-    return Incidents(
+    return CountSeries(
         categorieen=categories,
         rijen=[
             IncidentRow(

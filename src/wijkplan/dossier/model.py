@@ -125,7 +125,7 @@ class IncidentRow:
 
 
 @dataclass(frozen=True)
-class Incidents:
+class CountSeries:
     """A published (suppressed) series of counts per period, with where it comes from."""
 
     categorieen: list[str]
@@ -155,9 +155,9 @@ class Liveability:
     trend: list[TrendPoint] = field(default_factory=list)
     referentie: dict[str, Reference] = field(default_factory=dict)
     prioriteit: Priority | None = None
-    incidenten: Incidents | None = None
+    incidenten: CountSeries | None = None
     #: registered crime in total (the police's open data), never mixed with sample incidents
-    misdrijven: Incidents | None = None
+    misdrijven: CountSeries | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

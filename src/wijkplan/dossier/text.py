@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from wijkplan.analysis.privacy import SUPPRESSED_NOTE, display_count
 from wijkplan.catalogue import DIMENSIONS
-from wijkplan.dossier.model import Afspraken, Complexen, Dossier, Figure, Incidents, Liveability
+from wijkplan.dossier.model import Afspraken, Complexen, CountSeries, Dossier, Figure, Liveability
 from wijkplan.numbers import number, percent
 
 #: At most this many complexes are listed; the rest is counted.
@@ -130,7 +130,7 @@ def _liveability(lv: Liveability) -> list[str]:
     return lines
 
 
-def _series(title: str, inc: Incidents | None) -> list[str]:
+def _series(title: str, inc: CountSeries | None) -> list[str]:
     """A published count series, marked as sample data or with its real source."""
     if inc is None or not inc.rijen:
         return []

@@ -35,20 +35,8 @@ __all__ = [
 ]
 
 #: The tables of the liveability theme a dossier reads (without geometry).
-LIVEABILITY_TABLES = (
-    "leefbaarheid",
-    "leefbaarheid_trend",
-    "leefbaarheid_referentie",
-    "leefbaarheid_complexen",
-    "leefbaarheid_regiegebieden",
-    "incidenten_buurt",
-    "incidenten_wijk",
-    "incidenten_regie",
-    "incidenten_gemeente",
-    "misdrijven_buurt",
-    "misdrijven_wijk",
-    "misdrijven_regie",
-    "misdrijven_gemeente",
+LIVEABILITY_TABLES = tuple(
+    name for name, spec in catalogue.LAYERS.items() if spec.theme == "leefbaarheid"
 )
 
 

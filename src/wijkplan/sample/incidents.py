@@ -28,11 +28,10 @@ from wijkplan.sample.common import gemeentecode_of, residential_weight, rng_for,
 from wijkplan.sample.leefbaarometer import default_regie_buurtcodes
 from wijkplan.settings import CRS_RD
 
-__all__ = ["FILE_NAME", "SAMPLE_YEARS", "sample_incidents"]
+__all__ = ["SAMPLE_YEARS", "sample_incidents"]
 
 SAMPLE_YEARS = tuple(range(2019, 2025))
-FILE_NAME = "incidenten.gpkg"
-#: Incidents per year per hectare of built-up proxy (about 2,000 a year for Alphen's 2,900 ha).
+#: CountSeries per year per hectare of built-up proxy (about 2,000 a year for Alphen's 2,900 ha).
 _PER_HA_YEAR = 0.68
 _CATEGORIES = ("overlast", "jeugdoverlast", "vernieling", "vervuiling", "woninginbraak", "geweld")
 _MIX_TOWN = np.array([0.28, 0.14, 0.15, 0.18, 0.10, 0.15])

@@ -61,7 +61,6 @@ LAYER_NAMES = {
     "wijk": ("wijken", "wijk", "cbs_wijken", "wijk_gegeneraliseerd"),
 }
 _CODE_RE = {"buurt": BUURTCODE_RE, "wijk": WIJKCODE_RE}
-_YEAR_RE = re.compile(r"(?:19|20)\d\d")
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Incidents: the municipality's own point records (the police's open data: :mod:`.police`).
+"""CountSeries: the municipality's own point records (the police's open data: :mod:`.police`).
 
 **Own records** (any OGR format): one point per incident with ``datum`` and
 ``categorie`` (vocabulary in ``config/leefbaarheid.toml``). :func:`load_incidents`
