@@ -89,6 +89,7 @@ def _police_csv(path, rows):
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_police_tables_beat_sample_points_and_count_years_once(alphen, tmp_path):
     rows = [("1.1.1 ", "BU04840306  ", "2023JJ00", 12)]
     rows += [("1.1.1 ", "BU04840306  ", f"2023MM{m:02d}", 1) for m in range(1, 13)]
@@ -107,6 +108,7 @@ def test_police_tables_beat_sample_points_and_count_years_once(alphen, tmp_path)
     assert row["vernieling"] == 9
 
 
+@pytest.mark.slow
 def test_small_incident_file_count_is_not_published(alphen, tmp_path):
     points = gpd.read_file(alphen / "incidenten.gpkg").head(3).assign(bron="eigen registratie")
     (alphen / "incidenten.gpkg").unlink()
@@ -147,6 +149,7 @@ def test_rasters_belong_to_their_geopackage_and_are_readable(alphen, tmp_path):
         assert stat.S_IMODE(os.stat(path).st_mode) & 0o044 == 0o044  # group/other may read
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("breakage", "expected"),
     [

@@ -83,6 +83,7 @@ def two_municipalities(tmp_path, tiny_buurten, tiny_wijken):
     return data
 
 
+@pytest.mark.slow
 def test_pdok_geopackage_builds_one_municipality(two_municipalities, tmp_path):
     out = tmp_path / "out" / "wijkplan.gpkg"
     proc = _cli("build", "--data", str(two_municipalities), "--out", str(out))
@@ -128,6 +129,7 @@ def test_total_only_police_table_without_categories_builds(write_boundaries, tmp
     assert list(table.columns[:3]) == ["buurtcode", "periode", "totaal"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("name", "text", "message"),
     [
@@ -208,6 +210,7 @@ def _built(data, tmp_path):
     return proc, out
 
 
+@pytest.mark.slow
 def test_a_second_download_of_the_same_police_table_is_refused(write_boundaries, tmp_path):
     data = write_boundaries()
     (data / "politie.csv").write_text(POLICE_TYPED, encoding="utf-8")
@@ -250,6 +253,7 @@ def test_a_year_with_months_missing_is_a_lower_bound(write_boundaries, tmp_path,
     assert "totaal  ≥ 45" in capsys.readouterr().out
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("name", "text", "message"),
     [
