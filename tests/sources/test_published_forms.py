@@ -17,7 +17,12 @@ import pytest
 from wijkplan.errors import ValidationError
 from wijkplan.sources.boundaries import find_boundaries, load_boundaries
 from wijkplan.sources.kerncijfers import is_kerncijfers_table, load_kerncijfers_table
-from wijkplan.sources.leefbaarometer import load_leefbaarometer, load_leefbaarometer_areas
+from wijkplan.sources.leefbaarometer import (
+    find_leefbaarometer,
+    find_leefbaarometer_areas,
+    load_leefbaarometer,
+    load_leefbaarometer_areas,
+)
 from wijkplan.sources.police import is_police_table, load_police_table, police_yearly_totals
 from wijkplan.sources.statline import read_statline
 from wijkplan.sources.validate import ColumnsWarning
@@ -403,3 +408,22 @@ def test_leefbaarometer_grid_file_with_extra_column_and_na(tmp_path):
             _write(tmp_path, "Leefbaarometer-scores grids 2002-2024.csv", text)
         )
     assert scores["lbm"].isna().tolist() == [False, True]
+
+
+def test_leefbaarometer_buurt_file_resaved_by_dutch_excel(tmp_path):
+    # Excel (nl-NL) writes ';', a decimal comma and Windows-1252 ('é' in a buurt name)
+    text = (
+        "bu_code;bu_naam;jaar;lbm;afw;fys;onv;soc;vrz;won\n"
+        "BU99990101;Café-buurt;2024;4,1532;0,1072;0,0143;-0,0101;0,04;0,0522;0,0108\n"
+    )
+    path = tmp_path / "Leefbaarometer-scores buurten 2002-2024.csv"
+    path.write_bytes(text.encode("cp1252"))
+    scores = load_leefbaarometer_areas(path)
+    assert scores.loc[0, "afw"] == pytest.approx(0.1072)
+
+
+def test_lower_case_buurt_file_is_never_taken_for_the_grid_file(tmp_path):
+    grid = _write(tmp_path, "leefbaarometer_2024.csv", "grid_id,jaar,lbm\n")
+    buurten = _write(tmp_path, "leefbaarometer-scores buurten 2002-2024.csv", LBM_BUURTEN)
+    assert find_leefbaarometer(tmp_path)[0] == grid
+    assert find_leefbaarometer_areas(tmp_path) == buurten

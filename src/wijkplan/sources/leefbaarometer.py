@@ -28,6 +28,7 @@ GeoTIFF, ours or a user's.
 
 from __future__ import annotations
 
+import io
 import re
 import warnings
 from collections.abc import Iterable, Sequence
@@ -48,6 +49,7 @@ from wijkplan.errors import SourceNotFoundError, ValidationError
 from wijkplan.problems import Problems
 from wijkplan.settings import BUURTCODE_RE, is_sample
 from wijkplan.sources._io import read_vector
+from wijkplan.sources.statline import read_text
 from wijkplan.sources.validate import ColumnsWarning, SourceWarning, to_rd
 
 __all__ = [
@@ -134,7 +136,9 @@ def find_leefbaarometer(data_dir: Path | str) -> tuple[Path | None, Path | None]
     data_dir = Path(data_dir)
     found: list[Path | None] = []
     for globs in (CSV_GLOBS, GPKG_GLOBS):
-        hits = sorted({p for g in globs for p in data_dir.glob(g) if p.is_file()})
+        hits = sorted(
+            {p for g in globs for p in data_dir.glob(g) if p.is_file() and not _is_area_file(p)}
+        )
         if len(hits) > 1:
             # a real download next to our generated sample: the real one wins
             real = [p for p in hits if not file_is_sample(p)]
@@ -190,17 +194,17 @@ def file_is_sample(path: Path) -> bool:
 def _read_csv(path: Path) -> tuple[pd.DataFrame, bool]:
     if not path.is_file():
         raise SourceNotFoundError(f"{path}: bestand bestaat niet")
-    with path.open(encoding="utf-8-sig", errors="replace") as fh:
-        header = fh.readline()
+    # UTF-8 as published; a Dutch Excel re-save is Windows-1252 or UTF-16 ("Unicode-tekst")
+    text = read_text(path)
     # The published file is comma-separated; a Dutch Excel re-save uses ';' and a decimal comma.
+    header = text.split("\n", 1)[0]
     semicolon = header.count(";") > header.count(",")
     try:
         frame = pd.read_csv(
-            path,
+            io.StringIO(text),
             sep=";" if semicolon else ",",
             dtype=str,
             keep_default_na=False,
-            encoding="utf-8-sig",
         )
     except pd.errors.EmptyDataError as exc:
         raise ValidationError([f"{path}: het CSV-bestand is leeg"]) from exc
@@ -214,7 +218,11 @@ def _read_csv(path: Path) -> tuple[pd.DataFrame, bool]:
 _MISSING_SCORES = ("", "NA", "NaN", "nan", ".", "null")
 #: The per-area files: area key column and how it is checked.
 AREA_KEY = "bu_code"
-AREA_GLOBS = ("Leefbaarometer-scores buurten*.csv",)
+
+
+def _is_area_file(path: Path) -> bool:
+    """A per-buurt scores file, whatever its case (never taken for the grid file)."""
+    return path.name.lower().startswith("leefbaarometer-scores buurten")
 
 
 def _load_scores(
@@ -354,7 +362,11 @@ def load_leefbaarometer_areas(path: Path | str, *, extra_columns: str = "warn") 
 
 def find_leefbaarometer_areas(data_dir: Path | str) -> Path | None:
     """The per-buurt scores file in ``data_dir`` (its published name), else None."""
-    hits = sorted({p for g in AREA_GLOBS for p in Path(data_dir).glob(g) if p.is_file()})
+    hits = sorted(
+        p
+        for p in Path(data_dir).glob("*")
+        if p.is_file() and p.suffix.lower() == ".csv" and _is_area_file(p)
+    )
     if len(hits) > 1:
         raise ValidationError(
             [
