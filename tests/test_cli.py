@@ -53,3 +53,11 @@ def test_unknown_code_and_missing_layers(built_layers, tmp_path, capsys):
     assert main(["dossier", "BU04840210", "--layers", str(tmp_path / "none.gpkg")]) == 2
     err = capsys.readouterr().err
     assert "nog niet gebouwd" in err and "wijkplan build" in err
+
+
+def test_build_from_a_folder_that_does_not_exist(tmp_path, capsys):
+    out = tmp_path / "w.gpkg"
+    assert main(["build", "--data", str(tmp_path / "geen"), "--out", str(out)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [f"wijkplan: fout: {tmp_path / 'geen'}: bronmap bestaat niet"]
+    assert not out.exists()

@@ -29,7 +29,7 @@ from wijkplan.build import agreements, boundaries, liveability
 from wijkplan.build.context import BuildContext
 from wijkplan.build.geopackage import write_geopackage
 from wijkplan.config import load_config
-from wijkplan.errors import ValidationError
+from wijkplan.errors import SourceNotFoundError, ValidationError
 from wijkplan.report import BuildReport
 
 __all__ = ["build_layers", "collect_layers"]
@@ -49,6 +49,8 @@ def collect_layers(
     GeoTIFFs derived on the way are written to ``staging``; their paths are in
     ``report.rasters``.
     """
+    if not Path(data_dir).is_dir():
+        raise SourceNotFoundError(f"{data_dir}: bronmap bestaat niet")
     ctx = BuildContext(
         data_dir=Path(data_dir),
         staging=staging,
@@ -73,6 +75,8 @@ def collect_layers(
         layers.update(theme.layers)
         report.sources += theme.sources
         report.warnings += theme.notes
+    # one remark once, even when two loaders (or two years) make it
+    report.warnings = list(dict.fromkeys(report.warnings))
     return layers, report
 
 
