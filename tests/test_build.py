@@ -51,7 +51,16 @@ def test_other_municipality_boundaries_only(write_boundaries, tmp_path, capsys):
     assert main(["build", "--data", str(data), "--out", str(out)]) == 0
     printed = capsys.readouterr().out
     assert "complexen" in printed and "niet aanwezig" in printed
-    assert set(read.layer_names(out)) == {"buurten", "wijken", "build_report", "catalogus"}
+    # the heat plan per buurt is always there: without a plan every buurt is "nog te bepalen"
+    assert set(read.layer_names(out)) == {
+        "buurten",
+        "wijken",
+        "warmteplan",
+        "build_report",
+        "catalogus",
+    }
+    plan = read.read_layer(out, "warmteplan")
+    assert set(plan["strategie"]) == {"nog te bepalen"} and set(plan["plan"]) == {"geen warmteplan"}
     assert read.read_report(out).gemeentecode == "GM9999"
 
 

@@ -22,14 +22,38 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 import pandas as pd
 
-from wijkplan.afspraken.model import Ledger, Regiegebied, Warmtegebied
+from wijkplan.afspraken.model import Ledger, Regiegebied
 from wijkplan.errors import ValidationError
 from wijkplan.settings import BUURTCODE_RE, GEMEENTECODE_RE, WIJKCODE_RE
 
 _BY_FORM = (("buurt", BUURTCODE_RE), ("wijk", WIJKCODE_RE), ("gemeente", GEMEENTECODE_RE))
+
+
+class District(Protocol):
+    """A heat area as the ledger or the built ``warmtegebieden`` layer defines it."""
+
+    @property
+    def gebied_id(self) -> str: ...
+    @property
+    def naam(self) -> str: ...
+    @property
+    def buurtcodes(self) -> tuple[str, ...]: ...
+    @property
+    def wijkcodes(self) -> tuple[str, ...]: ...
+
+
+@dataclass(frozen=True)
+class DistrictRef:
+    """A heat area read back from the built ``warmtegebieden`` layer."""
+
+    gebied_id: str
+    naam: str
+    buurtcodes: tuple[str, ...]
+    wijkcodes: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -69,7 +93,7 @@ class Areas:
         complexen: pd.DataFrame | None = None,
         *,
         regiegebieden: Sequence[Regiegebied] = (),
-        warmtegebieden: Sequence[Warmtegebied] = (),
+        warmtegebieden: Sequence[District] = (),
     ) -> None:
         missing = [c for c in ("buurtcode", "wijkcode", "gemeentecode") if c not in buurten]
         if missing:
@@ -132,14 +156,21 @@ class Areas:
         wijken: pd.DataFrame | None = None,
         complexen: pd.DataFrame | None = None,
         ledger: Ledger | None = None,
+        *,
+        warmtegebieden: Sequence[District] | None = None,
     ) -> Areas:
-        """The areas of loaded boundaries, complexes and (optionally) a ledger's areas."""
+        """The areas of loaded boundaries, complexes and (optionally) a ledger's areas.
+
+        ``warmtegebieden`` (the heat plan's districts, as built) replace the ledger's.
+        """
         return cls(
             buurten,
             wijken,
             complexen,
             regiegebieden=ledger.regiegebieden if ledger else (),
-            warmtegebieden=ledger.warmtegebieden if ledger else (),
+            warmtegebieden=warmtegebieden
+            if warmtegebieden is not None
+            else (ledger.warmtegebieden if ledger else ()),
         )
 
     def _add(self, area: Area) -> None:

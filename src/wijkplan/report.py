@@ -77,12 +77,13 @@ class BuildReport:
             f"Gemeente {self.gemeentecode}, gebouwd {self.built_at} (wijkplan {self.version})",
             "Bronnen:",
         ]
+        width = max([14, *(len(s.name) for s in self.sources)])
         for s in self.sources:
             count = "afgeschermd (klein aantal)" if s.count is None else number(s.count)
             detail = f"{count} objecten, {s.path}" if s.path else "niet aanwezig"
             if s.label:
                 detail += f" ({s.label})"
-            out.append(f"  {s.name:<14} {s.kind:<14} {detail}")
+            out.append(f"  {s.name:<{width}} {s.kind:<14} {detail}")
         out.append("Lagen: " + ", ".join(f"{k} ({v})" for k, v in self.layers.items()))
         out += [f"Waarschuwing: {w}" for w in self.warnings]
         return out

@@ -20,12 +20,13 @@ from __future__ import annotations
 
 import os
 import tempfile
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
 
-from wijkplan.build import agreements, boundaries, liveability
+from wijkplan.build import agreements, boundaries, heat, liveability
 from wijkplan.build.context import BuildContext
 from wijkplan.build.geopackage import write_geopackage
 from wijkplan.config import load_config
@@ -60,6 +61,9 @@ def collect_layers(
     )
     bounds = boundaries.build(ctx)  # raises when there are no usable boundaries
     agreed = agreements.build(ctx, bounds)
+    warm = heat.build(ctx, bounds, agreed)
+    if warm.warmtegebieden is not None:  # the plan's districts are the heat areas of every theme
+        agreed = replace(agreed, warmtegebieden=warm.warmtegebieden)
     live = liveability.build(ctx, bounds, agreed)
     ctx.check()  # every problem of every other source, in one round
     layers: dict[str, pd.DataFrame] = {}
@@ -71,7 +75,7 @@ def collect_layers(
         threshold=ctx.config.threshold,
         warnings=list(ctx.repairs),
     )
-    for theme in (bounds.output, agreed.output, live.output):
+    for theme in (bounds.output, agreed.output, warm.output, live.output):
         layers.update(theme.layers)
         report.sources += theme.sources
         report.warnings += theme.notes

@@ -40,6 +40,8 @@ class Agreements:
     regiegebieden: gpd.GeoDataFrame | None
     warmtegebieden: gpd.GeoDataFrame | None
     output: ThemeOutput = field(default_factory=ThemeOutput)
+    #: the validated ledger (None without one), for the heat theme
+    ledger: Ledger | None = None
 
 
 def resolve_ledger(data_dir: Path, ledger: Path | str | None) -> tuple[Path | None, bool]:
@@ -89,9 +91,9 @@ def build(ctx: BuildContext, boundaries: Boundaries) -> Agreements:
     regie = regiegebieden_layer(ledger, b.buurten)
     warmte = warmtegebieden_layer(ledger, b.buurten, b.wijken)
     out.layers["regiegebieden"] = regie
-    out.layers["warmtegebieden"] = warmte
+    # the heat theme writes the layer "warmtegebieden", with the plan's values
     out.source("afspraken", path.resolve(), len(afspraken), REAL, ledger.meta.titel)
-    return Agreements(regie, warmte, out)
+    return Agreements(regie, warmte, out, ledger)
 
 
 def _join(values: Iterable[str]) -> str:
@@ -162,7 +164,9 @@ def _linked_ids(ledger: Ledger, niveau: str, code: str) -> list[str]:
     return [a.id for a in ledger.afspraken if GebiedLink(niveau, code) in a.gebieden]
 
 
-def _union(frame: gpd.GeoDataFrame, column: str, codes: Iterable[str], label: str) -> MultiPolygon:
+def union_of(
+    frame: gpd.GeoDataFrame, column: str, codes: Iterable[str], label: str
+) -> MultiPolygon:
     codes = list(codes)
     found = frame[frame[column].astype(str).isin(codes)]
     missing = sorted(set(codes) - set(found[column].astype(str)))
@@ -189,7 +193,7 @@ def regiegebieden_layer(ledger: Ledger, buurten: gpd.GeoDataFrame) -> gpd.GeoDat
     """
     rows, geoms = [], []
     for r in ledger.regiegebieden:
-        geoms.append(_union(buurten, "buurtcode", r.buurtcodes, f"regiegebied {r.regie_id}"))
+        geoms.append(union_of(buurten, "buurtcode", r.buurtcodes, f"regiegebied {r.regie_id}"))
         rows.append(
             {
                 "regie_id": r.regie_id,
@@ -219,9 +223,9 @@ def warmtegebieden_layer(
     for w in ledger.warmtegebieden:
         label = f"warmtegebied {w.gebied_id}"
         if w.buurtcodes:
-            geoms.append(_union(buurten, "buurtcode", w.buurtcodes, label))
+            geoms.append(union_of(buurten, "buurtcode", w.buurtcodes, label))
         else:
-            geoms.append(_union(wijken.to_crs(buurten.crs), "wijkcode", w.wijkcodes, label))
+            geoms.append(union_of(wijken.to_crs(buurten.crs), "wijkcode", w.wijkcodes, label))
         rows.append(
             {
                 "gebied_id": w.gebied_id,

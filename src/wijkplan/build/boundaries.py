@@ -19,12 +19,13 @@ import pandas as pd
 from wijkplan import catalogue
 from wijkplan.build.context import BuildContext, ThemeOutput, kind_of
 from wijkplan.catalogue import join_pairs, parse_pairs
-from wijkplan.report import REAL
+from wijkplan.report import REAL, SAMPLE
+from wijkplan.settings import is_sample
 from wijkplan.sources._io import find_source
 from wijkplan.sources.boundaries import BoundarySource, load_boundaries
 from wijkplan.sources.complexen import load_complexen
 from wijkplan.sources.kerncijfers import load_kerncijfers_table
-from wijkplan.sources.statline import name_index
+from wijkplan.sources.statline import StatTable, name_index
 from wijkplan.sources.validate import RepairWarning
 
 
@@ -121,7 +122,11 @@ def _figures(
     the newest year wins (named in the report). Every figure keeps its own source and its
     own reason for being missing (``kerncijfers_bron``, ``kerncijfers_ontbreekt``).
     """
-    tables = sorted(ctx.tables("kerncijfers"), key=lambda t: (_table_year(t.path), t.path.name))
+    # a sample table first, so that a real one always goes over it
+    tables = sorted(
+        ctx.tables("kerncijfers"),
+        key=lambda t: (not _is_sample_table(t), _table_year(t.path), t.path.name),
+    )
     if not tables:
         return buurten, wijken
     names = name_index(
@@ -137,10 +142,14 @@ def _figures(
         )
         if figures is None:
             continue
+        sample = _is_sample_table(table)
         label = _table_label(table.path)
+        if sample:
+            mark = str(table.frame["bron"].iloc[0]).strip()
+            label = f"{mark}, in de vorm van {label}"
         columns = [c for c in figures.columns if c not in ("code", "kerncijfers_ontbreekt")]
         for col in columns:
-            if col in origin and origin[col] != label:
+            if col in origin and origin[col] != label and not sample:
                 out.notes.append(f"kerncijfer {col}: {label} gaat voor {origin[col]} (nieuwer)")
             origin[col] = label
         used = 0
@@ -149,7 +158,7 @@ def _figures(
             if not len(rows):
                 continue
             used += len(rows)
-            frames[key] = _merge(frame, key, rows, columns, label)
+            frames[key] = _merge(frame, key, rows, columns, label, fill_only=sample)
         unknown = sorted(set(figures["code"]) - {c for f in frames.values() for c in f.iloc[:, 0]})
         unknown = [c for c in unknown if not c.startswith("GM")]
         if unknown:
@@ -161,7 +170,7 @@ def _figures(
             out.notes.append(
                 f"{table.path.name}: geen cijfers voor de buurten of wijken van deze gemeente"
             )
-        out.source("kerncijfers", table.path, used, REAL, label)
+        out.source("kerncijfers", table.path, used, SAMPLE if sample else REAL, label)
     b, w = frames["buurtcode"], frames["wijkcode"]
     return (
         gpd.GeoDataFrame(b, geometry="geometry", crs=buurten.crs),
@@ -169,27 +178,53 @@ def _figures(
     )
 
 
+def _is_sample_table(table: StatTable) -> bool:
+    """A table wijkplan generated: every row's ``bron`` carries the sample mark."""
+    bron = table.frame.get("bron")
+    return bron is not None and len(bron) > 0 and bool(bron.str.strip().map(is_sample).all())
+
+
 def _merge(
-    frame: pd.DataFrame, key: str, rows: pd.DataFrame, columns: list[str], label: str
+    frame: pd.DataFrame,
+    key: str,
+    rows: pd.DataFrame,
+    columns: list[str],
+    label: str,
+    *,
+    fill_only: bool = False,
 ) -> pd.DataFrame:
-    """A table's figures into a boundary frame, with their source and reasons per figure."""
+    """A table's figures into a boundary frame, with their source and reasons per figure.
+
+    With ``fill_only`` (a sample table) a figure only fills a value the frame lacks; it
+    never replaces a real one.
+    """
     merged = frame.set_index(key)
-    for col in columns:
-        merged[col] = rows[col].reindex(merged.index)
     table_reasons = rows["kerncijfers_ontbreekt"].reindex(merged.index)
     old_reasons = merged.get("kerncijfers_ontbreekt", pd.Series(None, index=merged.index))
     old_sources = merged.get("kerncijfers_bron", pd.Series(None, index=merged.index))
     listed = merged.index.isin(rows.index)
+    taken: dict[str, pd.Series] = {}
+    for col in columns:
+        new = rows[col].reindex(merged.index)
+        if fill_only and col in merged.columns:
+            take = merged[col].isna() & pd.Series(listed, index=merged.index)
+            merged[col] = merged[col].where(~take, new)
+        else:
+            take = pd.Series(True, index=merged.index)
+            merged[col] = new
+        taken[col] = take
     reasons, sources = [], []
     for code, was_listed in zip(merged.index, listed, strict=True):
-        why = {k: v for k, v in parse_pairs(old_reasons[code]).items() if k not in columns}
-        why |= (
+        mine = [c for c in columns if taken[c][code]]
+        why = {k: v for k, v in parse_pairs(old_reasons[code]).items() if k not in mine}
+        table_why = (
             parse_pairs(table_reasons[code])
             if was_listed
             else dict.fromkeys(columns, "niet in de tabel")
         )
+        why |= {k: v for k, v in table_why.items() if k in mine}
         reasons.append(join_pairs(why))
-        sources.append(join_pairs(parse_pairs(old_sources[code]) | dict.fromkeys(columns, label)))
+        sources.append(join_pairs(parse_pairs(old_sources[code]) | dict.fromkeys(mine, label)))
     merged["kerncijfers_ontbreekt"] = reasons
     merged["kerncijfers_bron"] = sources
     return merged.reset_index()

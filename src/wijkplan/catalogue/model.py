@@ -53,7 +53,7 @@ class Layer:
     description: str
     geometry: Literal["MultiPolygon", "Geometry"] | None
     key: str | tuple[str, ...] | None
-    theme: Literal["grenzen", "afspraken", "leefbaarheid", "bouw"]
+    theme: Literal["grenzen", "afspraken", "leefbaarheid", "warmte", "bouw"]
     kind: LayerKind
     columns: tuple[Column, ...]
     suppressed: bool = False

@@ -13,6 +13,7 @@ from wijkplan.afspraken.store import StatusStore
 from wijkplan.analysis.liveability import score_classes
 from wijkplan.areas import Area
 from wijkplan.config import load_config
+from wijkplan.dossier.heat import heat_of
 from wijkplan.dossier.model import (
     AfspraakRow,
     Afspraken,
@@ -68,6 +69,7 @@ def build_dossier(code: str, layers: BuiltLayers, *, store: StatusStore | None =
         "complexen": _complexen(layers, area),
         "afspraken": _afspraken(layers, area, store),
         "leefbaarheid": _liveability(layers, area),
+        "warmte": heat_of(layers, area),
     }
     if area.kind in ("buurt", "complex"):
         buurtcode = area.buurtcodes[0]

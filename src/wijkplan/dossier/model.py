@@ -160,6 +160,117 @@ class Liveability:
     misdrijven: CountSeries | None = None
 
 
+@dataclass(frozen=True)
+class Quantity:
+    """A named value with its unit and where it comes from (a figure, a coefficient, a result)."""
+
+    naam: str
+    omschrijving: str
+    waarde: float | None
+    eenheid: str | None = None
+    bron: str | None = None
+    #: "invoer", "coëfficiënt", "uitkomst" or "gepubliceerd"
+    soort: str | None = None
+
+
+@dataclass(frozen=True)
+class HeatIndication:
+    """The rule-based indication of a heat strategy for a buurt, with its reasons."""
+
+    strategie: str
+    regel: str | None
+    redenen: list[str]
+    onbekend: list[str] = field(default_factory=list)
+    #: a part of the input is sample data
+    voorbeelddata: bool = False
+
+
+@dataclass(frozen=True)
+class BuurtHeatRow:
+    """One buurt of a wijk or district: plan and indication side by side."""
+
+    buurtcode: str
+    buurtnaam: str
+    strategie: str | None
+    fase: str | None
+    indicatie: str | None
+    afwijking: str | None
+    woningen: int | None
+    begrenzing: str | None = None
+
+
+@dataclass(frozen=True)
+class AquathermalPart:
+    """One object or complex of the aquathermal project."""
+
+    naam: str
+    onderdeel: str
+    soort: str | None
+    eigenaar: str | None
+    status: str | None
+    woningen: int | None
+    warmtevraag_gj: float | None
+    ligging: str | None
+    bron: str | None
+
+
+@dataclass(frozen=True)
+class AquathermalScope:
+    """The aquathermal project that touches the area."""
+
+    naam: str
+    gebied: Ref
+    bronwater: str | None
+    techniek: str | None
+    leverancier: str | None
+    onderdelen: list[AquathermalPart]
+    raming: list[Quantity]
+    #: the published share of the signatories in the buurt's heat demand (as published)
+    aandeel_ondertekenaars: Quantity | None = None
+    schematisch: bool = True
+    toelichting: str | None = None
+
+
+@dataclass(frozen=True)
+class PblResult:
+    """PBL Startanalyse for the buurt: the variant with the lowest national cost."""
+
+    strategie: str | None
+    variant: str | None
+    nat_meerkosten_weq: float | None
+    nat_meerkosten_co2: float | None
+    bron: str | None
+
+
+@dataclass(frozen=True)
+class Heat:
+    """The heat transition for the area: the adopted plan, the indication and the project."""
+
+    beschikbaar: bool
+    plan: str | None = None
+    plan_voorbeelddata: bool = False
+    gebied: Ref | None = None
+    begrenzing: str | None = None
+    begrenzing_bron: str | None = None
+    strategie: str | None = None
+    strategie_bron: str | None = None
+    warmtebron: str | None = None
+    fase: str | None = None
+    fase_bron: str | None = None
+    startjaar: int | None = None
+    startjaar_bron: str | None = None
+    periode: str | None = None
+    indicatie: HeatIndication | None = None
+    afwijking: str | None = None
+    invoer: list[Quantity] = field(default_factory=list)
+    pbl: PblResult | None = None
+    #: for a wijk, district or gemeente: each buurt's plan and indication
+    buurten: list[BuurtHeatRow] | None = None
+    #: strategy -> number of buurten (plan), for an area of several buurten
+    strategieen: dict[str, int] | None = None
+    aquathermie: AquathermalScope | None = None
+
+
 @dataclass(frozen=True, kw_only=True)
 class Dossier:
     """Everything an area coordinator sees for one area, of any kind.
@@ -194,6 +305,7 @@ class Dossier:
     complexen: Complexen
     leefbaarheid: Liveability
     afspraken: Afspraken
+    warmte: Heat = field(default_factory=lambda: Heat(beschikbaar=False))
     buurten: list[Ref] | None = None
 
     def to_dict(self) -> dict[str, Any]:

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from wijkplan.analysis.privacy import SUPPRESSED_NOTE, display_count
 from wijkplan.catalogue import DIMENSIONS
-from wijkplan.dossier.model import Afspraken, Complexen, CountSeries, Dossier, Figure, Liveability
+from wijkplan.dossier.model import (
+    Afspraken,
+    AquathermalScope,
+    Complexen,
+    CountSeries,
+    Dossier,
+    Figure,
+    Heat,
+    Liveability,
+    Quantity,
+)
 from wijkplan.numbers import number, percent
 
 #: At most this many complexes are listed; the rest is counted.
@@ -36,6 +46,7 @@ def format_dossier(d: Dossier) -> str:
     lines += _figures(d)
     lines += _complexen(d.complexen)
     lines += _liveability(d.leefbaarheid)
+    lines += _heat(d.warmte)
     lines += _afspraken(d.afspraken)
     if d.buurten:
         lines.append("Buurten: " + ", ".join(f"{b.naam} ({b.code})" for b in d.buurten))
@@ -157,3 +168,93 @@ def _series(title: str, inc: CountSeries | None) -> list[str]:
 
 def _shown(value: int | None, threshold: int, complete: bool = True) -> str:
     return display_count(value, threshold=threshold, complete=complete)
+
+
+def quantity_text(q: Quantity) -> str:
+    """A value with its unit in Dutch: fractions as percentages, counts without a unit."""
+    if q.waarde is None:
+        return "onbekend"
+    unit = q.eenheid or ""
+    if unit.startswith("fractie"):
+        return percent(q.waarde)
+    if unit == "%" or unit.startswith("% "):
+        return f"{number(q.waarde, 0 if float(q.waarde).is_integer() else 1)}{unit}"
+    decimals = 0 if abs(q.waarde) >= 100 or float(q.waarde).is_integer() else 1
+    if abs(q.waarde) < 1 and q.waarde != 0:
+        decimals = 3
+    shown = number(q.waarde, decimals)
+    return shown if unit in ("", "aantal") else f"{shown} {unit}"
+
+
+def _heat(h: Heat) -> list[str]:
+    if not h.beschikbaar:
+        return ["Warmte: geen warmteplan in deze build"]
+    mark = " [voorbeelddata]" if h.plan_voorbeelddata else ""
+    lines = [f"Warmte{mark}: {h.plan}"]
+    if h.gebied is not None:
+        assumed = " (begrenzing: aanname)" if h.begrenzing == "aanname" else ""
+        lines.append(f"  warmtegebied: {h.gebied.naam} ({h.gebied.code}){assumed}")
+    if h.strategie:
+        lines.append(
+            f"  strategie (plan): {h.strategie}" + (f"; {h.warmtebron}" if h.warmtebron else "")
+        )
+        if h.strategie_bron:
+            lines.append(f"    bron: {h.strategie_bron}")
+    if h.fase or h.startjaar or h.periode:
+        when = ", ".join(
+            x
+            for x in (
+                h.fase and f"fase {h.fase}",
+                h.startjaar and f"startjaar {h.startjaar}",
+                h.periode and f"periode {h.periode}",
+            )
+            if x
+        )
+        lines.append(f"  {when}")
+    if h.indicatie is not None:
+        sample = " [invoer deels voorbeelddata]" if h.indicatie.voorbeelddata else ""
+        lines.append(f"  indicatie (vuistregels){sample}: {h.indicatie.strategie}")
+        lines += [f"    - {r}" for r in h.indicatie.redenen]
+    if h.afwijking:
+        lines.append(f"  verschil plan en indicatie: {h.afwijking}")
+    if h.pbl is not None:
+        lines.append(
+            f"  PBL Startanalyse: {h.pbl.strategie or '?'} ({h.pbl.variant or '?'}), nationale "
+            f"meerkosten {number(h.pbl.nat_meerkosten_weq, 0)} euro per WEQ per jaar"
+        )
+    shown = [q for q in h.invoer if q.waarde is not None]
+    if shown:
+        lines.append("  invoer:")
+        lines += [f"    {q.omschrijving}: {quantity_text(q)}" for q in shown]
+    if h.strategieen:
+        lines.append(
+            "  strategie per buurt: " + ", ".join(f"{k} {v}" for k, v in h.strategieen.items())
+        )
+    if h.aquathermie is not None:
+        lines += _aquathermal(h.aquathermie)
+    return lines
+
+
+def _aquathermal(a: AquathermalScope) -> list[str]:
+    mark = " [ligging schematisch]" if a.schematisch else ""
+    lines = [f"  Aquathermie: {a.naam} ({a.gebied.naam}){mark}"]
+    if a.bronwater:
+        lines.append(f"    bronwater: {a.bronwater}" + (f"; {a.techniek}" if a.techniek else ""))
+    if a.leverancier:
+        lines.append(f"    leverancier: {a.leverancier}")
+    for p in a.onderdelen:
+        if p.onderdeel == "bronwater":
+            continue
+        homes = f", {number(p.woningen)} woningen" if p.woningen is not None else ""
+        lines.append(
+            f"    {p.naam} ({p.soort or p.onderdeel}{homes}): {p.status or '?'}; ligging {p.ligging}"
+        )
+    for q in a.raming:
+        if q.soort == "uitkomst":
+            lines.append(f"    {q.omschrijving}: {quantity_text(q)}")
+    if a.aandeel_ondertekenaars is not None:
+        s = a.aandeel_ondertekenaars
+        lines.append(
+            f"    {s.omschrijving}: {number(s.waarde, 0)} {s.eenheid or ''} (zo gepubliceerd)"
+        )
+    return lines

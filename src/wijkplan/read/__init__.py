@@ -21,7 +21,7 @@ import pyogrio.errors
 
 from wijkplan import catalogue
 from wijkplan.afspraken.model import Ledger, ledger_from_json
-from wijkplan.areas import Areas
+from wijkplan.areas import Areas, DistrictRef
 from wijkplan.errors import LayersNotBuiltError, ValidationError
 from wijkplan.report import BuildReport
 
@@ -92,6 +92,24 @@ def read_ledger(path: Path | str) -> Ledger | None:
     return ledger_from_json(str(table["register"].iloc[0]))
 
 
+def _districts(frame: pd.DataFrame | None) -> list[DistrictRef] | None:
+    """The heat areas as the build defined them (buurten, or wijken where not published)."""
+    if frame is None:
+        return None
+
+    def split(text: object) -> tuple[str, ...]:
+        return (
+            tuple(x.strip() for x in str(text).split(";") if x.strip())
+            if isinstance(text, str)
+            else ()
+        )
+
+    return [
+        DistrictRef(str(r.gebied_id), str(r.naam), split(r.buurtcodes), split(r.wijkcodes))
+        for r in frame.itertuples()
+    ]
+
+
 class BuiltLayers:
     """What the dossier and the map read from one GeoPackage, loaded once."""
 
@@ -107,9 +125,19 @@ class BuiltLayers:
         self.complexen: gpd.GeoDataFrame | None = optional("complexen")
         self.regiegebieden: gpd.GeoDataFrame | None = optional("regiegebieden")
         self.warmtegebieden: gpd.GeoDataFrame | None = optional("warmtegebieden")
+        #: the heat plan per buurt, the aquathermal project and its estimate (theme "warmte")
+        self.warmteplan: gpd.GeoDataFrame | None = optional("warmteplan")
+        self.aquathermie: gpd.GeoDataFrame | None = optional("aquathermie")
+        self.aquathermie_raming: pd.DataFrame | None = optional("aquathermie_raming")
         self.report = read_report(path)
         self.ledger = read_ledger(path)
-        self.areas = Areas.of(self.buurten, self.wijken, self.complexen, self.ledger)
+        self.areas = Areas.of(
+            self.buurten,
+            self.wijken,
+            self.complexen,
+            self.ledger,
+            warmtegebieden=_districts(self.warmtegebieden),
+        )
         #: liveability and incident tables, without geometry, by layer name
         self.tables: dict[str, pd.DataFrame] = {}
         for name in LIVEABILITY_TABLES:

@@ -86,6 +86,32 @@ PUBLISHED: dict[str, Published] = {
         "PercentageWoningenMetStadsverwarming",
         "Percentage woningen met stadsverwarming",
     ),
+    "pct_eengezinswoning": Published(
+        ("percentage_eengezinswoning", "p_1gezw"),
+        "PercentageEengezinswoning",
+        "Percentage eengezinswoning",
+    ),
+    "pct_meergezinswoning": Published(
+        ("percentage_meergezinswoning", "p_mgezw"),
+        "PercentageMeergezinswoning",
+        "Percentage meergezinswoning",
+    ),
+    # the PDOK layer's classes; StatLine's 2020-2022 tables, not 2024 (it has "tien jaar")
+    "pct_bouwjaar_voor_2000": Published(
+        ("percentage_bouwjaarklasse_tot_2000", "p_bjj_lt00"),
+        "PercentageBouwjaarklasseTot2000",
+        "Percentage bouwjaarklasse tot 2000",
+    ),
+    "pct_bouwjaar_vanaf_2000": Published(
+        ("percentage_bouwjaarklasse_vanaf_2000", "p_bjj_gt00"),
+        "PercentageBouwjaarklasseVanaf2000",
+        "Percentage bouwjaarklasse vanaf 2000",
+    ),
+    "pct_bouwjaar_laatste_10_jaar": Published(
+        ("percentage_bouwjaar_afgelopen_tien_jaar",),
+        "BouwjaarAfgelopenTienJaar",
+        "Bouwjaar afgelopen tien jaar",
+    ),
     "pct_huishoudens_laag_inkomen": Published(
         ("percentage_huishoudens_met_laag_inkomen",),
         "HuishoudensMetEenLaagInkomen",
