@@ -36,8 +36,11 @@ def test_shipped_build_uses_real_crime_and_inhabitants(built_layers):
     report = read.read_report(built_layers)
     crime = report.source("misdrijven")
     assert crime is not None and crime.kind == "echt" and "47018NED" in (crime.label or "")
-    figures = report.source("kerncijfers")
-    assert figures is not None and figures.kind == "echt" and "85984NED" in (figures.label or "")
+    # the real inhabitants table (beside it: the sample housing figures, marked as such)
+    kinds = {s.kind: s for s in report.sources if s.name == "kerncijfers"}
+    figures = kinds.get("echt")
+    assert figures is not None and "85984NED" in (figures.label or "")
+    assert "voorbeelddata" in (kinds["voorbeelddata"].label or "")
     published = pd.read_csv(REAL_CRIME).set_index("WijkenEnBuurten")["GeregistreerdeMisdrijven_1"]
     inhabitants = pd.read_csv(REAL_INHABITANTS).set_index("nhood_id")["population"]
     table = read.read_layer(built_layers, "misdrijven_buurt").set_index("buurtcode")

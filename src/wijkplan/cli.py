@@ -44,6 +44,17 @@ def cmd_dossier(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_wup(args: argparse.Namespace) -> int:
+    from wijkplan.afspraken.store import StatusStore
+    from wijkplan.wup import map_path_for, write_wup
+
+    out = write_wup(args.code, args.layers, args.out, store=StatusStore(args.store))
+    print(f"Geschreven: {out}")
+    if out.suffix.lower() == ".md":
+        print(f"Kaart: {map_path_for(out)}")
+    return 0
+
+
 def _gemeente_option(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--gemeente",
@@ -111,6 +122,34 @@ def make_parser() -> argparse.ArgumentParser:
         help="statusopslag van de afspraken (standaard: $WIJKPLAN_STATUS_STORE of data/state/afspraken_status.sqlite)",
     )
     p.set_defaults(func=cmd_dossier)
+
+    p = sub.add_parser(
+        "wup",
+        help="concept-wijkuitvoeringsplan van een warmtegebied, wijk of buurt (Word of Markdown)",
+    )
+    p.add_argument(
+        "code", metavar="GEBIED", help="id van een warmtegebied, wijkcode (WK…) of buurtcode (BU…)"
+    )
+    p.add_argument(
+        "--out",
+        type=Path,
+        required=True,
+        metavar="BESTAND",
+        help="doelbestand: .docx (Word) of .md (Markdown, met de kaart als BESTAND_kaart.png)",
+    )
+    p.add_argument(
+        "--layers",
+        type=Path,
+        default=DEFAULT_LAYERS,
+        help="gebouwde GeoPackage (standaard: layers/wijkplan.gpkg)",
+    )
+    p.add_argument(
+        "--store",
+        type=Path,
+        default=None,
+        help="statusopslag van de afspraken (standaard: $WIJKPLAN_STATUS_STORE of data/state/afspraken_status.sqlite)",
+    )
+    p.set_defaults(func=cmd_wup)
 
     register_afspraken(sub)
     return parser

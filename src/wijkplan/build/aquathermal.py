@@ -163,7 +163,10 @@ def build(
     out.layers["aquathermie"] = gpd.GeoDataFrame(
         frame, geometry=gpd.GeoSeries(geoms, crs=crs), crs=crs
     )
-    out.layers["aquathermie_raming"] = _estimate_table(project, estimate, homes_total, config)
+    sample_homes = bool(len(in_scope)) and bool(in_scope["bron"].map(is_sample).all())
+    out.layers["aquathermie_raming"] = _estimate_table(
+        project, estimate, homes_total, config, sample_homes=sample_homes
+    )
     return out
 
 
@@ -267,6 +270,8 @@ def _estimate_table(
     estimate: AquathermalEstimate,
     homes: int | None,
     config: HeatConfig,
+    *,
+    sample_homes: bool = False,
 ) -> pd.DataFrame:
     described = {k.name: k.description for k in config.coefficients.values()}
     rows = [
@@ -287,7 +292,8 @@ def _estimate_table(
             "waarde": homes,
             "eenheid": "aantal",
             "soort": "invoer",
-            "bron": "complexen in het (schematische) plangebied",
+            "bron": "complexen in het (schematische) plangebied"
+            + (" (voorbeelddata)" if sample_homes else ""),
         },
         {
             "grootheid": "warmtevraag",

@@ -13,7 +13,7 @@ from wijkplan.config import LiveabilityConfig
 from wijkplan.errors import ValidationError
 from wijkplan.report import ABSENT, REAL, SAMPLE, SourceEntry
 from wijkplan.settings import is_sample
-from wijkplan.sources.kerncijfers import is_kerncijfers_table
+from wijkplan.sources.kerncijfers import CODE_COLUMNS, NAME_COLUMNS, is_kerncijfers_table
 from wijkplan.sources.police import is_police_table
 from wijkplan.sources.statline import StatTable, find_tables
 
@@ -45,7 +45,9 @@ class BuildContext:
         Found once, by their columns (not their file names).
         """
         if self._tables is None:
-            found = self.attempt(lambda: find_tables(self.data_dir, _classify))
+            found = self.attempt(
+                lambda: find_tables(self.data_dir, _classify, header_tokens=TABLE_HEADER_TOKENS)
+            )
             self._tables = found if found is not None else {}
         return self._tables.get(kind, [])
 
@@ -85,6 +87,10 @@ class ThemeOutput:
         self.sources.append(SourceEntry(name, None, ABSENT))
         if why:
             self.notes.append(f"{name}: {why}")
+
+
+#: A published table's header names its areas in one of these ways (see the loaders).
+TABLE_HEADER_TOKENS = (*CODE_COLUMNS, *NAME_COLUMNS, "Perioden")
 
 
 def _classify(table: StatTable) -> str | None:

@@ -83,9 +83,9 @@ def assemble(
     geometric = b.buurten.set_index("buurtcode").geometry.area / 10_000
     if land.isna().any():
         land = land.fillna(geometric)
+        fallback = "oppervlakte van de buurtgrens (incl. water) waar CBS die niet geeft"
         land_source = (
-            (land_source[0] or "")
-            + "; oppervlakte van de buurtgrens (incl. water) waar CBS die niet geeft",
+            f"{land_source[0]}; {fallback}" if land_source[0] else fallback,
             land_source[1],
         )
     take("oppervlakte_land_ha", land, *land_source)
@@ -123,6 +123,9 @@ def assemble(
     homes = _bag(ctx, b, out, frame, info)
     _labels(ctx, b, out, frame, info, homes)
     water = _water(ctx, b, out, frame, info, homes)
+    for name in info.sample:  # every input from sample data says so in its source
+        if name in info.sources and "voorbeelddata" not in info.sources[name]:
+            info.sources[name] += " (voorbeelddata)"
     return frame.reset_index(), info, water
 
 

@@ -90,8 +90,10 @@ def _buurt(row: pd.Series) -> dict[str, Any]:
         for name in INPUTS
         if name in row.index
     ]
-    redenen = [line for line in str(row.get("indicatie_redenen") or "").split("\n") if line]
-    onbekend = [x.strip() for x in str(row.get("indicatie_onbekend") or "").split(",") if x.strip()]
+    redenen = [line for line in str(_plain(row.get("indicatie_redenen")) or "").split("\n") if line]
+    onbekend = [
+        x.strip() for x in str(_plain(row.get("indicatie_onbekend")) or "").split(",") if x.strip()
+    ]
     indication = None
     if _plain(row.get("indicatie")) is not None:
         indication = HeatIndication(
@@ -159,6 +161,7 @@ def _group(layers: BuiltLayers, area: Area, rows: pd.DataFrame) -> dict[str, Any
             afwijking=_plain(r["afwijking"]),
             woningen=_plain(r["woningen"]),
             begrenzing=_plain(r["begrenzing"]),
+            startjaar=_plain(r["startjaar"]),
         )
         for _, r in rows.sort_values("buurtcode").iterrows()
     ]

@@ -197,6 +197,7 @@ class BuurtHeatRow:
     afwijking: str | None
     woningen: int | None
     begrenzing: str | None = None
+    startjaar: int | None = None
 
 
 @dataclass(frozen=True)

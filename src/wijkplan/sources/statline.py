@@ -203,21 +203,46 @@ def parse_numbers(text: pd.Series) -> tuple[pd.Series, pd.Series]:
 TABLE_NAME_RE = re.compile(r"\d{5}NED|typeddataset|politie|kerncijfers", re.IGNORECASE)
 
 
+def _first_line(path: Path) -> str:
+    """The header line of a CSV, read from its first bytes only (any published encoding)."""
+    with path.open("rb") as fh:
+        head = fh.read(65_536)
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = head.decode("utf-16", errors="ignore")
+    else:
+        text = head.decode("utf-8", errors="ignore")
+    return text.lstrip("\ufeff").split("\n", 1)[0]
+
+
 def find_tables(
-    data_dir: Path, classify: Callable[[StatTable], str | None], *, skip: Iterable[Path] = ()
+    data_dir: Path,
+    classify: Callable[[StatTable], str | None],
+    *,
+    skip: Iterable[Path] = (),
+    header_tokens: Iterable[str] = (),
 ) -> dict[str, list[StatTable]]:
     """Every CSV/JSON file in ``data_dir`` that ``classify`` recognises, by kind.
 
     Files are recognised by their columns, not by their names; files ``classify``
     does not recognise (our own sample CSVs, other data) are left alone. A file that
     cannot be read at all is an error only when its name says it is a published table
-    (``47018NED_TypedDataSet_….csv``, ``politie….json``).
+    (``47018NED_TypedDataSet_….csv``, ``politie….json``). With ``header_tokens``, a CSV
+    whose header line holds none of them (and whose name is not a table's) is passed by
+    without reading it: a national EP-Online file is millions of lines.
     """
     skipped = {Path(p).resolve() for p in skip}
+    tokens = [t.casefold() for t in header_tokens]
     found: dict[str, list[StatTable]] = {}
     problems: list[str] = []
     for path in sorted(data_dir.iterdir()):
         if path.suffix.lower() not in (".csv", ".json") or path.resolve() in skipped:
+            continue
+        if (
+            tokens
+            and path.suffix.lower() == ".csv"
+            and not TABLE_NAME_RE.search(path.name)
+            and not any(t in _first_line(path).casefold() for t in tokens)
+        ):
             continue
         try:
             table = read_statline(path)
