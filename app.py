@@ -14,6 +14,7 @@ pages = [
     st.Page("views/kaart.py", title="Kaart", icon="🗺️", default=True),
     st.Page("views/afspraken.py", title="Afspraken", icon="📋", url_path="afspraken"),
     st.Page("views/leefbaarheid.py", title="Leefbaarheid", icon="🏘️", url_path="leefbaarheid"),
+    st.Page("views/warmte.py", title="Warmte", icon="🔥", url_path="warmte"),
 ]
 navigation = st.navigation(pages)
 ui.sidebar(ui.load_report())

@@ -58,6 +58,20 @@ def test_the_indicator_gives_every_buurt_an_indication_with_reasons(heat):
     assert plan.loc[differs, "afwijking"].notna().all()
 
 
+def test_a_district_known_only_by_its_wijk_leaves_out_the_named_districts(heat, built_layers):
+    gebieden = heat["warmtegebieden"].set_index("gebied_id")
+    west = gebieden.loc["wg-ridderveld-west"]
+    members = set(west["buurtcodes"].split("; "))
+    buurten = read.read_layer(built_layers, "buurten")
+    ridderveld = set(buurten.loc[buurten["wijkcode"] == "WK048402", "buurtcode"])
+    assert members == ridderveld - set(PLANETENBUURT)
+    assert west["begrenzing"] == "aanname" and west["wijkcodes"] == "WK048402"
+    # the map, the dossier and the agreements use the same buurten
+    layers = read.BuiltLayers(built_layers)
+    assert set(layers.areas.buurten_of("wg-ridderveld-west")) == members
+    assert "wg-ridderveld-west" not in {a.code for a in layers.areas.containing(PLANETENBUURT[0])}
+
+
 def test_districts_carry_the_plan_and_the_ledger(heat):
     gebieden = heat["warmtegebieden"].set_index("gebied_id")
     assert len(gebieden) == 5

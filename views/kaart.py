@@ -40,14 +40,17 @@ def main() -> None:
             st.query_params.pop("thema", None)
         else:
             st.query_params["thema"] = theme  # part of the shareable link
-        buurt_style, legend, complex_colours = ui.theme_styles(data, theme)
+        view = ui.theme_view(data, theme)
         m = base_map(
             data.buurten,
             data.wijken,
             complexen=data.complexen,
-            regiegebieden=data.regiegebieden,
-            buurt_style=buurt_style,
-            complex_colours=complex_colours if buurt_style else None,
+            regiegebieden=data.regiegebieden if view.regiegebieden else None,
+            buurt_style=view.buurt_style,
+            complex_colours=view.complex_colours,
+            complex_outline=view.complex_outline,
+            buurt_info=view.buurt_info,
+            heat=view.heat,
             asset_base=ui.static_assets(),
             basemap=ui.basemap(),
         )
@@ -59,15 +62,8 @@ def main() -> None:
             returned_objects=["last_active_drawing"],
             feature_group_to_add=selection_layer(data.buurten, ui.buurten_of(data, code)),
         )
-        ui.render_legend(legend)
-        st.caption(
-            "Paars gestreept: regiegebieden leefbaarheid · bolletjes: complexen, grootte naar aantal "
-            + (
-                "woningen, kleur naar de leefbaarheidsklasse eronder"
-                if complex_colours and buurt_style
-                else "woningen (oranje Woonforte, groen Habeko)"
-            )
-        )
+        ui.render_legend_sections(view.legend)
+        st.caption(view.caption)
         clicked = (
             ((out or {}).get("last_active_drawing") or {}).get("properties", {}).get("buurtcode")
         )

@@ -7,7 +7,10 @@ picked up without restarting the app.
 
 from __future__ import annotations
 
+import html
 import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import altair as alt
@@ -18,20 +21,38 @@ from wijkplan import catalogue
 from wijkplan.afspraken.store import StatusStore, default_store_path
 from wijkplan.analysis.privacy import SUPPRESSED_NOTE, display_count
 from wijkplan.config import load_config
-from wijkplan.dossier.model import AfspraakRow, Afspraken, CountSeries, Dossier, Liveability
+from wijkplan.config.heat import load_heat_config
+from wijkplan.dossier.model import (
+    AfspraakRow,
+    Afspraken,
+    AquathermalScope,
+    BuurtHeatRow,
+    CountSeries,
+    Dossier,
+    Heat,
+    HeatIndication,
+    Liveability,
+    PblResult,
+    Quantity,
+)
 from wijkplan.dossier.text import figure_text
 from wijkplan.errors import WijkplanError
 from wijkplan.mapping import (
     CLASS_COLOURS,
+    HeatLayers,
+    HeatMode,
+    LegendSection,
+    Swatch,
     basemap_mode,
     class_styles,
+    heat_theme,
     install_leaflet,
     quantile_styles,
 )
 from wijkplan.numbers import number, percent
 from wijkplan.read import BuiltLayers, read_report
 from wijkplan.report import REAL, SAMPLE, BuildReport
-from wijkplan.settings import DEFAULT_LAYERS, PROJECT_ROOT
+from wijkplan.settings import DEFAULT_LAYERS, PROJECT_ROOT, is_sample
 
 SAMPLE_NOTICE = (
     "Let op: deze kaart toont **voorbeelddata** voor {bronnen}. Die gegevens zijn gegenereerd "
@@ -214,8 +235,369 @@ def render_dossier(d: Dossier) -> None:
             table["aantal_woningen"] = [number(v) for v in table["aantal_woningen"]]
             table["bouwjaar"] = table["bouwjaar"].astype("string").fillna("")
             st.dataframe(table, hide_index=True, width="stretch")
+    render_heat(d.warmte, niveau=d.niveau, code=d.code)
     render_liveability(d.leefbaarheid)
     render_afspraken(d.afspraken)
+
+
+# ---------------------------------------------------------------------------- heat transition
+
+SAMPLE_MARK = "voorbeelddata"
+#: The kinds of area a draft WUP (wijkuitvoeringsplan) is made for, as the Warmte page lists them.
+WUP_LEVELS = ("warmtegebied", "wijk", "buurt")
+#: Column names of the per-buurt heat table.
+BUURT_HEAT_COLUMNS = {
+    "buurtnaam": "buurt",
+    "buurtcode": "code",
+    "strategie": "strategie (plan)",
+    "fase": "fase",
+    "indicatie": "indicatie (vuistregels)",
+    "verschil": "plan ≠ indicatie",
+    "woningen": "woningen",
+    "begrenzing": "begrenzing gebied",
+}
+
+
+def _is_sample_source(bron: str | None) -> bool:
+    return bool(bron) and (is_sample(bron) or SAMPLE_MARK in str(bron))
+
+
+def figure_value(value: float | None) -> str:
+    """A value as a reader writes it: as many decimals as it has (up to 4 significant digits).
+
+    >>> figure_value(0.03517), figure_value(4.18), figure_value(966780.59), figure_value(None)
+    ('0,03517', '4,18', '966.781', 'onbekend')
+    """
+    if value is None or value != value:
+        return "onbekend"
+    v = float(value)
+    if v == int(v) or abs(v) >= 100:
+        return number(v, 0)
+    decimals = len(f"{abs(v):.4g}".partition(".")[2])
+    return number(v, min(decimals, 5))
+
+
+def quantity_text(
+    value: float | None, unit: str | None, *, with_unit: bool = True, decimals: int | None = None
+) -> str:
+    """A value with its unit in Dutch number format; a fraction (0..1) as a percentage.
+
+    >>> quantity_text(0.634, "fractie 0-1"), quantity_text(1234.0, "GJ per jaar")
+    ('63 %', '1.234 GJ per jaar')
+    >>> quantity_text(52.4, "aantal"), quantity_text(50.91, "woningen per ha", decimals=0)
+    ('52,4', '51 woningen per ha')
+    >>> quantity_text(None, "m")
+    'onbekend'
+    """
+    if value is None or value != value:
+        return "onbekend"
+    u = (unit or "").strip()
+    if u.startswith("fractie"):
+        return percent(value)
+    text = figure_value(value) if decimals is None else number(value, decimals)
+    return f"{text} {u}" if with_unit and u and u != "aantal" else text
+
+
+def _decimals(name: str) -> int | None:
+    """The decimals the heat config gives an indicator input (None: not an input)."""
+    spec = load_heat_config().inputs.get(name)
+    return spec.decimals if spec is not None else None
+
+
+def _quantity_table(rows: Sequence[Quantity], *, unit_column: bool = False) -> pd.DataFrame:
+    """Quantities as a display table: what, value (with unit), source, sample mark."""
+    table = pd.DataFrame(
+        {
+            "grootheid": [q.omschrijving for q in rows],
+            "waarde": [
+                quantity_text(
+                    q.waarde, q.eenheid, with_unit=not unit_column, decimals=_decimals(q.naam)
+                )
+                for q in rows
+            ],
+        }
+    )
+    if unit_column:
+        table["eenheid"] = [
+            "%" if (q.eenheid or "").startswith("fractie") else (q.eenheid or "") for q in rows
+        ]
+        table["soort"] = [q.soort or "" for q in rows]
+    table["bron"] = [q.bron or "—" for q in rows]
+    table["let op"] = [SAMPLE_MARK if _is_sample_source(q.bron) else "" for q in rows]
+    return table
+
+
+def _year(value: float | int | None) -> str | None:
+    return None if value is None or value != value else str(int(value))
+
+
+def render_heat(h: Heat, *, niveau: str, code: str) -> None:
+    """The heat part of a dossier: the plan with its sources, the indication with its
+    reasons, the inputs, PBL, the buurten of a larger area and the aquathermal project."""
+    st.markdown("##### Warmte")
+    if not h.beschikbaar:
+        st.info("Geen warmteplan in deze build.")
+        return
+    sample = f" — {SAMPLE_MARK}" if h.plan_voorbeelddata else ""
+    if h.strategie or h.fase:
+        parts = [h.strategie or "geen strategie", f"fase {h.fase}" if h.fase else "geen fase"]
+        start = _year(h.startjaar)
+        if start:
+            parts.append(f"start {start}")
+        if h.periode and h.periode != start:
+            parts.append(f"periode: {h.periode}")
+        st.markdown(f"**Plan{sample}:** " + " · ".join(parts))
+        if h.warmtebron:
+            st.markdown(f"**Warmtebron:** {h.warmtebron}")
+    if h.plan:
+        st.caption(f"Plan: {h.plan}" + (" (voorbeelddata)" if h.plan_voorbeelddata else ""))
+    quoted = render_boundary_notice(h)
+    sources = [
+        (label, text)
+        for label, text in (
+            ("Strategie", h.strategie_bron),
+            ("Fase", h.fase_bron),
+            ("Startjaar", h.startjaar_bron),
+            ("Begrenzing", None if quoted else h.begrenzing_bron),
+        )
+        if text
+    ]
+    if sources:
+        with st.expander("Bronnen van het plan"):
+            st.markdown("\n".join(f"- **{label}:** {text}" for label, text in sources))
+    if h.strategieen:
+        st.markdown(
+            "**Strategieën in het plan:** "
+            + ", ".join(f"{k} ({_n(v, 'buurt', 'buurten')})" for k, v in h.strategieen.items())
+        )
+    if h.indicatie is not None:
+        if h.pbl is not None:
+            left, right = st.columns(2)
+            with left:
+                _render_indication(h.indicatie)
+            with right:
+                _render_pbl(h.pbl)
+        else:
+            _render_indication(h.indicatie)
+    elif h.pbl is not None:
+        _render_pbl(h.pbl)
+    if h.afwijking:
+        st.warning(h.afwijking, icon="↔️")
+    if h.invoer:
+        marked = any(_is_sample_source(q.bron) for q in h.invoer)
+        title = "Invoer van de indicatie" if h.buurten is None else "Totalen van de buurten"
+        with st.expander(title + (f" (deels {SAMPLE_MARK})" if marked else "")):
+            st.dataframe(_quantity_table(h.invoer), hide_index=True, width="stretch")
+    if h.buurten:
+        st.markdown(f"**Buurten** ({len(h.buurten)})")
+        st.dataframe(
+            buurt_heat_table(h.buurten, sample_homes=sample_homes(h)),
+            hide_index=True,
+            width="stretch",
+        )
+    if h.aquathermie is not None:
+        render_aquathermal(h.aquathermie)
+    if niveau in WUP_LEVELS:
+        st.markdown(f"📄 Concept-wijkuitvoeringsplan: pagina [Warmte](warmte?gebied={code})")
+
+
+def render_boundary_notice(h: Heat) -> bool:
+    """Say so where a district's boundary is an assumption (for the area or some buurten).
+
+    True if the notice quoted the district's boundary source.
+    """
+    if h.begrenzing == "aanname":
+        naam = h.gebied.naam if h.gebied else "dit warmtegebied"
+        st.warning(
+            f"De begrenzing van warmtegebied {naam} is een **aanname**: "
+            + (h.begrenzing_bron or "welke buurten erbij horen is niet gepubliceerd."),
+            icon="⚠️",
+        )
+        return bool(h.begrenzing_bron)
+    if h.buurten and h.begrenzing is None:
+        assumed = [b for b in h.buurten if b.begrenzing == "aanname"]
+        if assumed:
+            st.warning(
+                f"{_n(len(assumed), 'buurt ligt', 'buurten liggen')} in een warmtegebied waarvan "
+                "de begrenzing een **aanname** is (kolom ‘begrenzing gebied’).",
+                icon="⚠️",
+            )
+    return False
+
+
+def _render_indication(ind: HeatIndication) -> None:
+    mark = f" — deels {SAMPLE_MARK}" if ind.voorbeelddata else ""
+    rule = f" (regel {ind.regel})" if ind.regel else ""
+    st.markdown(f"**Indicatie (vuistregels){mark}:** {ind.strategie}{rule}")
+    main = [r for r in ind.redenen if not r.startswith("Regel ")]
+    other = [r for r in ind.redenen if r.startswith("Regel ")]
+    if main:
+        st.markdown("\n".join(f"- {r}" for r in main))
+    if other:
+        with st.expander(f"Regels die niet passen ({len(other)})"):
+            st.markdown("\n".join(f"- {r}" for r in other))
+    st.caption("Een indicatie uit vuistregels (config/warmte.toml), geen beleid.")
+
+
+def _render_pbl(pbl: PblResult) -> None:
+    st.markdown(f"**PBL Startanalyse:** {pbl.strategie or 'onbekend'}")
+    lines = []
+    if pbl.variant:
+        lines.append(f"variant {pbl.variant}")
+    if pbl.nat_meerkosten_weq is not None:
+        lines.append(
+            f"nationale meerkosten {number(pbl.nat_meerkosten_weq)} euro per woningequivalent per jaar"
+        )
+    if pbl.nat_meerkosten_co2 is not None:
+        lines.append(f"{number(pbl.nat_meerkosten_co2)} euro per vermeden ton CO₂")
+    if lines:
+        st.markdown("; ".join(lines))
+    if pbl.bron:
+        st.caption(f"Bron: {pbl.bron}")
+
+
+def buurt_heat_table(rows: Sequence[BuurtHeatRow], *, sample_homes: bool = False) -> pd.DataFrame:
+    """Each buurt's plan and indication side by side, for display."""
+    table = pd.DataFrame([vars(r) for r in rows])
+    table["verschil"] = ["ja" if a else "" for a in table["afwijking"]]
+    table["woningen"] = [number(v, missing="—") for v in table["woningen"]]
+    for column in ("strategie", "fase", "indicatie", "begrenzing"):
+        table[column] = table[column].fillna("—")
+    names = dict(BUURT_HEAT_COLUMNS)
+    if sample_homes:
+        names["woningen"] = f"woningen ({SAMPLE_MARK})"
+    return table[list(names)].rename(columns=names)
+
+
+def sample_homes(h: Heat) -> bool:
+    """True if the area's number of homes comes (partly) from sample data."""
+    return any(q.naam == "woningen" and _is_sample_source(q.bron) for q in h.invoer)
+
+
+def homes_are_sample(data: BuiltLayers) -> bool:
+    """True if the number of homes of some buurt in the heat plan comes from sample data."""
+    plan = data.warmteplan
+    if plan is None or "invoer_bron" not in plan:
+        return False
+    return any(
+        _is_sample_source(catalogue.parse_pairs(text).get("woningen"))
+        for text in plan["invoer_bron"]
+    )
+
+
+def district_table(data: BuiltLayers) -> pd.DataFrame:
+    """The warmtegebieden of the plan, in the plan's order, for display."""
+    gebieden = data.warmtegebieden
+    if gebieden is None or not len(gebieden):
+        return pd.DataFrame()
+    frame = gebieden.sort_values("volgnummer") if "volgnummer" in gebieden else gebieden
+    return pd.DataFrame(
+        {
+            "warmtegebied": frame["naam"].to_numpy(),
+            "strategie": frame["strategie"].fillna("—").to_numpy(),
+            "fase": frame["fase"].fillna("—").to_numpy(),
+            "periode": frame["periode"].fillna("—").to_numpy(),
+            "begrenzing": frame["begrenzing"].fillna("—").to_numpy(),
+            "buurten": [len(buurten_of(data, str(c))) for c in frame["gebied_id"]],
+            "woningen" + (f" ({SAMPLE_MARK})" if homes_are_sample(data) else ""): [
+                number(v, missing="onbekend") for v in frame["woningen"]
+            ],
+            "code": frame["gebied_id"].to_numpy(),
+        }
+    )
+
+
+def render_aquathermal(a: AquathermalScope) -> None:
+    """The aquathermal project: objects, complexes in scope, the estimate and the published share."""
+    mark = " — ligging schematisch" if a.schematisch else ""
+    st.markdown(
+        f"**Aquathermie: {a.naam}** (warmtegebied [{a.gebied.naam}](?gebied={a.gebied.code})){mark}"
+    )
+    if a.techniek:
+        st.markdown(a.techniek)
+    facts = []
+    if a.leverancier:
+        facts.append(f"**Warmteleverancier:** {a.leverancier}")
+    water = next((p for p in a.onderdelen if p.onderdeel == "bronwater"), None)
+    ligging = (
+        f" ({water.ligging})" if water is not None and water.ligging not in (None, "bron") else ""
+    )
+    facts.append(
+        f"**Bronwater:** {a.bronwater}{ligging}"
+        if a.bronwater
+        else "**Bronwater:** niet op de kaart (geen oppervlaktewater in de bronnen van deze build)"
+    )
+    st.markdown("  \n".join(facts))
+    share = a.aandeel_ondertekenaars
+    if share is not None:
+        st.markdown(
+            "**Aandeel van de ondertekenaars in de warmtevraag van de buurt (gepubliceerd, "
+            f"niet berekend):** {figure_value(share.waarde)} {share.eenheid or ''}".rstrip()
+        )
+        if share.bron:
+            st.caption(f"Bron: {share.bron}")
+    objects = [p for p in a.onderdelen if p.onderdeel in ("object", "bronwater")]
+    complexes = [p for p in a.onderdelen if p.onderdeel == "complex"]
+    if objects:
+        st.markdown(f"**Aangesloten en geplande objecten** ({len(objects)})")
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    "naam": [p.naam for p in objects],
+                    "ligging": [p.ligging or "" for p in objects],
+                    "status": [p.status or "" for p in objects],
+                    "soort": [p.soort or "" for p in objects],
+                    "eigenaar": [p.eigenaar or "" for p in objects],
+                    "warmtevraag": [
+                        quantity_text(p.warmtevraag_gj, "GJ per jaar")
+                        if p.warmtevraag_gj is not None
+                        else (f"{number(p.woningen)} woningen" if p.woningen else "—")
+                        for p in objects
+                    ],
+                    "bron": [p.bron or "" for p in objects],
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+        )
+    if complexes:
+        homes = sum(int(p.woningen or 0) for p in complexes)
+        sample = any(_is_sample_source(p.bron) or p.ligging == SAMPLE_MARK for p in complexes)
+        st.markdown(
+            f"**Complexen in het plangebied{f' — {SAMPLE_MARK}' if sample else ''}:** "
+            f"{_n(len(complexes), 'complex', 'complexen')}, {_n(homes, 'woning', 'woningen')}"
+        )
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    "complex": [p.naam for p in complexes],
+                    "corporatie": [p.eigenaar or "" for p in complexes],
+                    "woningen": [number(p.woningen) for p in complexes],
+                    "status": [p.status or "" for p in complexes],
+                    "bron": [p.bron or "" for p in complexes],
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+        )
+    if a.toelichting:
+        st.caption(f"Ligging: {a.toelichting}")
+    if a.raming:
+        coefficients = sum(1 for q in a.raming if q.soort == "coëfficiënt")
+        with st.expander(
+            f"Raming warmtevraag, TEO-vermogen en opslag ({coefficients} coëfficiënten)"
+        ):
+            st.dataframe(
+                _quantity_table(a.raming, unit_column=True), hide_index=True, width="stretch"
+            )
+            if any(_is_sample_source(q.bron) for q in a.raming):
+                st.caption(
+                    f"Let op: de uitkomsten rekenen met invoer die {SAMPLE_MARK} is (kolom ‘let op’)."
+                )
+            st.caption(
+                "Elke coëfficiënt staat met waarde, eenheid en bron in config/warmte.toml; "
+                "‘aanname wijkplan’ betekent geschat: vervang door een gemeten waarde zodra die er is."
+            )
 
 
 def _render_figures(d: Dossier) -> None:
@@ -445,21 +827,27 @@ def render_afspraken(a: Afspraken) -> None:
 
 GEEN_THEMA = "Geen thema (alleen grenzen)"
 THEMES: dict[str, catalogue.MapTheme] = {t.label: t for t in catalogue.MAP_THEMES}
+#: The heat-transition themes (from the layer ``warmteplan``) and what each colours by.
+WARMTE_STRATEGIE = "Warmtetransitie: strategie (warmteplan)"
+WARMTE_INDICATIE = "Warmtetransitie: indicatie (vuistregels)"
+HEAT_THEMES: dict[str, HeatMode] = {WARMTE_STRATEGIE: "strategie", WARMTE_INDICATIE: "indicatie"}
+NO_DATA_NOTE = "grijs: geen gegevens"
 
 
 def available_themes(data: BuiltLayers) -> list[str]:
-    """The themes whose column is in this build's ``leefbaarheid`` layer."""
+    """The themes this build can draw: liveability columns present, the heat plan if built."""
+    themes = [GEEN_THEMA]
     lb = data.tables.get("leefbaarheid")
-    if lb is None:
-        return [GEEN_THEMA]
-    return [
-        GEEN_THEMA,
-        *(
+    if lb is not None:
+        themes += [
             t
             for t, theme in THEMES.items()
             if theme.column in lb.columns and lb[theme.column].notna().any()
-        ),
-    ]
+        ]
+    plan = data.warmteplan
+    if plan is not None and len(plan):
+        themes += [t for t, mode in HEAT_THEMES.items() if mode in plan.columns]
+    return themes
 
 
 def theme_styles(
@@ -491,16 +879,110 @@ def theme_styles(
     return styles, legend, colours
 
 
-def render_legend(legend: list[tuple[str, str]]) -> None:
-    """A compact colour legend (drawn by Streamlit, not by a CDN-loaded Leaflet plugin)."""
+@dataclass(frozen=True)
+class ThemeView:
+    """Everything the Kaart page draws for a theme: map arguments, legend and caption."""
+
+    buurt_style: dict[str, dict[str, object]] | None = None
+    legend: list[LegendSection] = field(default_factory=list)
+    complex_colours: dict[str, str] | None = None
+    complex_outline: str | None = None
+    buurt_info: dict[str, dict[str, str]] | None = None
+    heat: HeatLayers | None = None
+    #: draw the liveability regie areas (not in the heat themes, where they would clutter)
+    regiegebieden: bool = True
+    caption: str = ""
+
+
+REGIE_CAPTION = "Paars gestreept: regiegebieden leefbaarheid · "
+
+
+def theme_view(data: BuiltLayers, theme: str) -> ThemeView:
+    """The map arguments, legend and caption of ``theme`` (any theme of :func:`available_themes`)."""
+    if theme in HEAT_THEMES and data.warmteplan is not None:
+        return _heat_view(data, HEAT_THEMES[theme])
+    buurt_style, legend, complex_colours = theme_styles(data, theme)
+    coloured = bool(complex_colours and buurt_style)
+    return ThemeView(
+        buurt_style=buurt_style,
+        legend=[LegendSection(None, tuple(Swatch.fill(k, v) for k, v in legend), NO_DATA_NOTE)]
+        if legend
+        else [],
+        complex_colours=complex_colours if buurt_style else None,
+        caption=REGIE_CAPTION
+        + "bolletjes: complexen, grootte naar aantal "
+        + (
+            "woningen, kleur naar de leefbaarheidsklasse eronder"
+            if coloured
+            else "woningen (oranje Woonforte, groen Habeko)"
+        ),
+    )
+
+
+def _heat_view(data: BuiltLayers, mode: HeatMode) -> ThemeView:
+    assert data.warmteplan is not None
+    complexen = data.complexen
+    sample_complexen = bool(
+        complexen is not None and "bron" in complexen and complexen["bron"].map(is_sample).any()
+    )
+    theme = heat_theme(
+        data.warmteplan,
+        mode=mode,
+        colours=load_heat_config().colours,
+        districts=data.warmtegebieden,
+        aquathermie=data.aquathermie,
+        complexen=complexen,
+        sample_complexen=sample_complexen,
+    )
+    parts = [
+        "Kleur: "
+        + ("de strategie uit het warmteplan" if mode == "strategie" else "de indicatie")
+        + (", arcering: de fase" if mode == "strategie" else "")
+        + "; zwarte rand: warmtegebied (gestreept waar de begrenzing een aanname is)",
+        "blauw: aquathermieproject"
+        + (" (ligging schematisch, niet de echte ligging)" if theme.schematic else ""),
+        "bolletjes: complexen naar energielabel",
+    ]
+    return ThemeView(
+        buurt_style=theme.styles,
+        legend=theme.legend,
+        complex_colours=theme.complex_colours,
+        complex_outline="#333333",
+        buurt_info=theme.info,
+        heat=theme.layers,
+        regiegebieden=False,
+        caption=" · ".join(parts),
+    )
+
+
+def _swatch_html(item: Swatch) -> str:
+    return (
+        '<span style="white-space:nowrap;margin-right:0.8em"><span style="display:inline-block;'
+        f'width:0.9em;height:0.9em;vertical-align:middle;{item.css}"></span> '
+        f"{html.escape(item.label)}</span>"
+    )
+
+
+def render_legend(
+    legend: Sequence[tuple[str, str]] | Sequence[Swatch],
+    *,
+    title: str | None = None,
+    note: str | None = NO_DATA_NOTE,
+) -> None:
+    """A compact legend (drawn by Streamlit, not by a CDN-loaded Leaflet plugin).
+
+    Entries are (label, colour) pairs or :class:`~wijkplan.mapping.Swatch` objects
+    (patterns, lines, outlines, circles); ``note`` follows in grey.
+    """
     if not legend:
         return
-    items = " ".join(
-        f'<span style="white-space:nowrap;margin-right:0.8em"><span style="display:inline-block;'
-        f'width:0.9em;height:0.9em;background:{colour};border:1px solid #777;vertical-align:middle">'
-        f"</span> {label}</span>"
-        for label, colour in legend
-    )
-    st.markdown(
-        items + ' <span style="color:#777">· grijs: geen gegevens</span>', unsafe_allow_html=True
-    )
+    items = [i if isinstance(i, Swatch) else Swatch.fill(i[0], i[1]) for i in legend]
+    head = f"<b>{html.escape(title)}:</b> " if title else ""
+    tail = f' <span style="color:#777">· {html.escape(note)}</span>' if note else ""
+    st.markdown(head + " ".join(_swatch_html(i) for i in items) + tail, unsafe_allow_html=True)
+
+
+def render_legend_sections(sections: Sequence[LegendSection]) -> None:
+    """Legend sections one under the other, each drawn like :func:`render_legend`."""
+    for section in sections:
+        render_legend(section.items, title=section.title, note=section.note)

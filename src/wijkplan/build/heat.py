@@ -226,6 +226,28 @@ def _districts_from_table(plan: HeatPlan) -> tuple[HeatDistrict, ...]:
     return tuple(districts)
 
 
+def resolved_members(
+    districts: tuple[HeatDistrict, ...], wijk_of: dict[str, str]
+) -> dict[str, tuple[str, ...]]:
+    """The buurten of each district.
+
+    A district with buurten holds them. A district known only by its wijk(en) (an
+    assumption) holds the buurten of those wijken that no district with named buurten
+    holds: Ridderveld-West is the part of Ridderveld outside the Planetenbuurt.
+    """
+    raw = {d.gebied_id: buurten_of_district(d, wijk_of) for d in districts}
+    named = {c for d in districts if d.buurtcodes for c in d.buurtcodes}
+    out: dict[str, tuple[str, ...]] = {}
+    for d in districts:
+        rest = (
+            raw[d.gebied_id]
+            if d.buurtcodes
+            else tuple(c for c in raw[d.gebied_id] if c not in named)
+        )
+        out[d.gebied_id] = rest or raw[d.gebied_id]
+    return out
+
+
 @dataclass(frozen=True)
 class _BuurtPlanRow:
     gebied_id: str | None
@@ -248,7 +270,7 @@ def _plan_per_buurt(
     wijk_of = dict(
         zip(b.buurten["buurtcode"].astype(str), b.buurten["wijkcode"].astype(str), strict=True)
     )
-    members = {d.gebied_id: buurten_of_district(d, wijk_of) for d in districts}
+    members = resolved_members(districts, wijk_of)
     rows: dict[str, _BuurtPlanRow] = {}
     default = plan.default_strategie if plan is not None else "nog te bepalen"
     default_bron = (plan.default_bron if plan is not None else None) or (
@@ -413,9 +435,10 @@ def _warmtegebieden_layer(
     if not by_id:
         return None
     homes = warmteplan.set_index("buurtcode")["woningen"]
+    resolved = resolved_members(tuple(by_id.values()), wijk_of)
     rows, geoms = [], []
     for d in by_id.values():
-        members = buurten_of_district(d, wijk_of)
+        members = resolved[d.gebied_id]
         geoms.append(union_of(b.buurten, "buurtcode", members, f"warmtegebied {d.gebied_id}"))
         entry = ledger_areas.get(d.gebied_id)
         linked = (
@@ -429,7 +452,7 @@ def _warmtegebieden_layer(
                 "gebied_id": d.gebied_id,
                 "naam": d.naam,
                 "volgnummer": d.volgnummer,
-                "buurtcodes": LIST_SEP.join(d.buurtcodes),
+                "buurtcodes": LIST_SEP.join(members),
                 "wijkcodes": LIST_SEP.join(d.wijkcodes),
                 "begrenzing": d.begrenzing,
                 "begrenzing_bron": d.begrenzing_bron,

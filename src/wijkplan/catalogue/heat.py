@@ -23,7 +23,11 @@ HEAT_LAYERS: tuple[Layer, ...] = (
             _c("gebied_id", "tekst", "Id van het warmtegebied"),
             _c("naam", "tekst", "Naam"),
             _c("volgnummer", "geheel getal", "Volgnummer in de Transitievisie Warmte"),
-            _c("buurtcodes", "tekst", "Buurten (codes), waar gepubliceerd"),
+            _c(
+                "buurtcodes",
+                "tekst",
+                "Buurten (codes) van het gebied; bij begrenzing 'aanname' de aangenomen buurten",
+            ),
             _c("wijkcodes", "tekst", "Wijken (codes), waar alleen die bekend zijn"),
             _c("begrenzing", "tekst", "'gepubliceerd' of 'aanname'"),
             _c(
