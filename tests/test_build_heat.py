@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 
+import pandas as pd
 import pytest
 
 from wijkplan import read
+from wijkplan.build import build_layers
 from wijkplan.cli import main
 from wijkplan.config.heat import STRATEGIES
 
@@ -166,3 +168,96 @@ def test_the_shipped_plan_is_only_used_for_its_own_municipality(write_boundaries
     assert "warmteplan" in printed and "hoort bij GM0484, niet bij GM9999" in printed
     plan = read.read_layer(out, "warmteplan")
     assert set(plan["plan"]) == {"geen warmteplan"}
+
+
+# ---------------------------------------------------------------------------- what a user hands in
+
+
+@pytest.fixture
+def own_data(bundled_data, tmp_path):
+    """A private copy of the bundled data with the sample sources (to change and rebuild)."""
+    import shutil
+
+    data = tmp_path / "geo"
+    shutil.copytree(bundled_data, data)
+    return data
+
+
+@pytest.mark.slow
+def test_without_the_complex_the_plan_names_the_object_is_drawn_schematically(
+    own_data, tmp_path, capsys
+):
+    (own_data / "complexen.gpkg").unlink()
+    out = tmp_path / "w.gpkg"
+    assert main(["build", "--data", str(own_data), "--out", str(out)]) == 0
+    assert "'Herculesflat' (Herculesflat) staat niet in de complexen" in capsys.readouterr().out
+    aqua = read.read_layer(out, "aquathermie").set_index("naam")
+    assert aqua.loc["Herculesflat", "ligging"] == "schematisch"
+    assert pd.isna(aqua.loc["Herculesflat", "woningen"])
+
+
+@pytest.mark.slow
+def test_labels_that_reach_no_home_leave_the_label_inputs_unknown(own_data, tmp_path, capsys):
+    labels = own_data / "v20241101_v2_csv.csv"
+    header = labels.read_text(encoding="utf-8").splitlines()[0]
+    labels.write_text(header + "\n", encoding="utf-8")
+    out = tmp_path / "w.gpkg"
+    assert main(["build", "--data", str(own_data), "--out", str(out)]) == 0
+    assert "geen enkel label aan een woning" in capsys.readouterr().out
+    plan = read.read_layer(out, "warmteplan")
+    assert plan["aandeel_label_ab"].isna().all() and plan["aandeel_voor_1975"].notna().any()
+
+
+@pytest.mark.slow
+def test_a_buurt_in_two_named_districts_is_refused(own_data, tmp_path, capsys):
+    from wijkplan.build.heat import DEFAULT_PLAN
+
+    text = (
+        DEFAULT_PLAN.read_text(encoding="utf-8")
+        .replace(
+            "    buurtcodes: [BU04840809]",
+            "    buurtcodes: [BU04840809, BU04840211]\n    # (test: also in the Planetenbuurt)",
+            1,
+        )
+        .replace("    wijkcodes: [WK048408]", "    wijkcodes: [WK048408, WK048402]", 1)
+    )
+    (own_data / "warmteplan.yaml").write_text(text, encoding="utf-8")
+    out = tmp_path / "w.gpkg"
+    assert main(["build", "--data", str(own_data), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "buurt BU04840211 staat in twee warmtegebieden (wg-planetenbuurt en wg-archeon)" in err
+    assert not out.exists()
+
+
+@pytest.mark.slow
+def test_own_polygons_replace_one_district_and_keep_the_others(own_data, tmp_path):
+    import geopandas as gpd
+
+    b = gpd.read_file(own_data / "buurten.geojson").to_crs("EPSG:28992")
+    planeten = b[b["buurtcode"].isin(PLANETENBUURT)].union_all()
+    gpd.GeoDataFrame(
+        {"gebied_id": ["wg-planetenbuurt"], "naam": ["Planetenbuurt"], "fase": ["uitvoering"]},
+        geometry=[planeten.buffer(-20)],
+        crs="EPSG:28992",
+    ).to_file(own_data / "warmtegebieden.gpkg")
+    out = tmp_path / "w.gpkg"
+    build_layers(own_data, out)
+    plan = read.read_layer(out, "warmteplan").set_index("buurtcode")
+    assert plan.loc["BU04840211", "fase"] == "uitvoering"
+    assert plan.loc["BU04840211", "fase_bron"] == "warmtegebieden.gpkg"
+    # the strategy the polygon does not give comes from the plan; other districts stay
+    assert plan.loc["BU04840211", "strategie"] == "warmtenet lage temperatuur"
+    assert plan.loc["BU04840809", "gebied_id"] == "wg-archeon"
+    assert plan.loc["BU04840809", "fase"] == "verkenning"
+
+
+def test_a_plan_table_without_districts_builds_without_a_district_layer(write_boundaries, tmp_path):
+    data = write_boundaries()
+    (data / "warmteplan.csv").write_text("buurtcode;strategie\nBU99990101;hybride\n", "utf-8")
+    out = tmp_path / "w.gpkg"
+    report = build_layers(data, out)
+    assert "warmtegebieden" not in read.layer_names(out)
+    assert report.source("warmtegebieden") is None  # reported as absent
+    assert any(s.name == "warmtegebieden" and s.kind == "afwezig" for s in report.sources)
+    plan = read.read_layer(out, "warmteplan").set_index("buurtcode")
+    assert plan.loc["BU99990101", "strategie"] == "hybride"

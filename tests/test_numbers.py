@@ -15,7 +15,9 @@ from wijkplan.numbers import MISSING, number, percent
     [
         (1234.5, 1, False, "1.234,5"),
         (1234567, 0, False, "1.234.567"),
-        (0.5, 0, False, "0"),  # round half to even, as Python does
+        (0.5, 0, False, "1"),  # half up, as people round (not half to even)
+        (2.5, 0, False, "3"),
+        (-2.5, 0, True, "-3"),
         (1.5, 0, False, "2"),
         (-0.1234, 3, True, "-0,123"),
         (0.1234, 3, True, "+0,123"),

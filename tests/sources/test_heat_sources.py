@@ -183,12 +183,6 @@ def test_find_epoline_none(tmp_path):
         ),
         (
             "2404EA;3;;;0484010000100003",
-            "2404EA;3;;;484010000100003",
-            "regel 6, veld 'Pand_bagverblijfsobjectid': geen BAG-id van 16 cijfers "
-            "(voorloopnullen weggevallen, bijv. door Excel?): '484010000100003'",
-        ),
-        (
-            "2404EA;3;;;0484010000100003",
             "2404EA;3;;;vbo-3",
             "regel 6, veld 'Pand_bagverblijfsobjectid': geen BAG-id van 16 cijfers: 'vbo-3'",
         ),
@@ -727,3 +721,14 @@ def test_find_startanalyse(tmp_path):
     assert find_startanalyse(tmp_path) is None
     shutil.copytree(PBL, tmp_path / "pbl")
     assert find_startanalyse(tmp_path) == tmp_path / "pbl"
+
+
+def test_epoline_ids_that_lost_their_leading_zeros_in_excel(tmp_path):
+    # Dutch Excel turns "0484010000100003" into the number 484010000100003
+    text = EP_CSV.read_text(encoding="utf-8").replace(";0484010000100003", ";484010000100003")
+    assert "484010000100003" in text and ";0484010000100003" not in text
+    path = tmp_path / "v20241101_v2_csv.csv"
+    path.write_text(text, encoding="utf-8")
+    with pytest.warns(SourceWarning, match="zonder voorloopnullen"):
+        labels = load_epoline(path)
+    assert "0484010000100003" in set(labels["vbo_id"])

@@ -10,9 +10,9 @@ from shapely.geometry import box
 
 from wijkplan.config.heat import PHASES, STRATEGIES
 from wijkplan.errors import ValidationError
+from wijkplan.sources.warmtegebieden import load_district_polygons
 from wijkplan.sources.warmteplan import (
     find_plan,
-    load_district_polygons,
     load_plan,
     parse_plan,
 )
@@ -229,4 +229,24 @@ def test_district_polygons_with_an_unknown_strategy(tmp_path, tiny_buurten):
         load_district_polygons(path, tiny_buurten)
     assert info.value.problems == [
         f"{path}, veld 'strategie': wg-n: onbekende strategie: 'kernfusie'"
+    ]
+
+
+def test_a_plan_table_with_a_title_row_above_its_header(tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    path = tmp_path / "warmteplan.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Warmteplan gemeente Test, vastgesteld 2025"])
+    sheet.merge_cells("A1:D1")
+    sheet.append(["Buurtcode", "Strategie", "Fase", "Startjaar"])
+    sheet.append(["BU99990101", "groen gas", "uitvoering", 2027])
+    sheet.append(["BU99990102", "kernfusie", None, None])
+    book.save(path)
+    with pytest.raises(ValidationError) as info:
+        load_plan(path)
+    # the row number is the one the spreadsheet shows
+    assert info.value.problems == [
+        f"{path}, regel 4, veld 'strategie': onbekende strategie (kies uit: "
+        f"{', '.join(STRATEGIES)}): 'kernfusie'"
     ]

@@ -164,16 +164,6 @@ class Indication:
         """One line each: the explanation, the conditions, the notes (for the dossier)."""
         return [self.explanation, *self.conditions, *self.notes]
 
-    @property
-    def text(self) -> str:
-        """The reasons as one Dutch text (column ``indicatie_redenen``)."""
-        parts = [self.explanation]
-        if self.rule is not None:
-            parts.append(f"Voldaan: {'; '.join(self.conditions)}.")
-        else:
-            parts += [f"{line}." for line in self.conditions]
-        return " ".join([*parts, *self.notes])
-
 
 def _values(row: Mapping[str, Any] | pd.Series, config: HeatConfig) -> dict[str, float | None]:
     out: dict[str, float | None] = {}
@@ -267,6 +257,7 @@ def explain(row: Mapping[str, Any] | pd.Series, config: HeatConfig | None = None
 def indicate(inputs: pd.DataFrame, config: HeatConfig | None = None) -> pd.DataFrame:
     """The indication per buurt: the columns :data:`COLUMNS`, one row per input row.
 
+    ``indicatie_redenen`` holds the reasons one a line (:attr:`Indication.reasons`);
     ``indicatie_onbekend`` is the comma-separated names of the unknown inputs (None when
     none); ``indicatie_startmotor`` is True where the corporation share reaches the
     launching-customer threshold (NA when that share is unknown).
@@ -292,7 +283,9 @@ def indicate(inputs: pd.DataFrame, config: HeatConfig | None = None) -> pd.DataF
             "buurtcode": inputs["buurtcode"],
             "indicatie": pd.Series([i.strategy for i in found], index=inputs.index, dtype=str),
             "indicatie_regel": _nullable([i.rule for i in found], inputs.index),
-            "indicatie_redenen": pd.Series([i.text for i in found], index=inputs.index, dtype=str),
+            "indicatie_redenen": pd.Series(
+                ["\n".join(i.reasons) for i in found], index=inputs.index, dtype=str
+            ),
             "indicatie_onbekend": _nullable(
                 [", ".join(i.unknown) if i.unknown else None for i in found], inputs.index
             ),

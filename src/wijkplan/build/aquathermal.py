@@ -16,6 +16,7 @@ share of the signatories in the buurt's heat demand as the plan publishes it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import geopandas as gpd
@@ -24,6 +25,7 @@ import pandas as pd
 import shapely
 from shapely.geometry import Point
 
+from wijkplan import catalogue
 from wijkplan.analysis.aquathermal import AquathermalEstimate, estimate_aquathermal
 from wijkplan.build.boundaries import Boundaries
 from wijkplan.build.context import BuildContext
@@ -68,7 +70,16 @@ def build(
     source = _source_water(project, area, water)
     if source is not None:
         geom, ligging, bron = source
-        rows.append(_row("bronwater", "bronwater", project.bronwater, ligging=ligging, bron=bron))
+        rows.append(
+            _row(
+                "bronwater",
+                "bronwater",
+                project.bronwater,
+                ligging=ligging,
+                bron=bron,
+                voorbeelddata="voorbeelddata" in bron,
+            )
+        )
         geoms.append(geom)
     else:
         out.notes.append(
@@ -78,21 +89,35 @@ def build(
 
     anchor = _anchor(area, geoms[0] if geoms else None)
     points: list[shapely.Geometry] = []
-    schematic = [o for o in project.objecten if o.locatie is None and o.complex_naam is None]
+    found = {o.naam: _complex(b.complexen, o.complex_naam) for o in project.objecten}
+    for o in project.objecten:
+        if o.complex_naam and found[o.naam] is None:
+            out.notes.append(
+                f"aquathermie: complex {o.complex_naam!r} ({o.naam}) staat niet in de complexen; "
+                "schematisch getekend, zonder aantal woningen"
+            )
+    schematic = [o for o in project.objecten if o.locatie is None and found[o.naam] is None]
+    sample_parts = False
     for i, obj in enumerate(project.objecten):
-        complex_row = _complex(b.complexen, obj.complex_naam)
+        complex_row = found[obj.naam]
+        sample = False
         if obj.locatie is not None:
             point: shapely.Geometry = Point(obj.locatie)
             ligging = "bij benadering"
         elif complex_row is not None:
             point = complex_row.geometry.representative_point()
-            ligging = "voorbeelddata" if is_sample(complex_row.get("bron")) else "bron"
+            sample = is_sample(complex_row.get("bron"))
+            ligging = "voorbeelddata" if sample else "bron"
         else:
             k = schematic.index(obj)
             point = _on_circle(anchor, k, len(schematic), area)
             ligging = "schematisch"
+        sample_parts |= sample
         points.append(point)
         homes = int(complex_row["aantal_woningen"]) if complex_row is not None else None
+        bron = obj.bron
+        if sample:
+            bron += " Ligging en aantal woningen: voorbeelddata-complex van die naam."
         rows.append(
             _row(
                 f"object-{i + 1}",
@@ -103,7 +128,8 @@ def build(
                 status=obj.status,
                 woningen=homes,
                 ligging=ligging,
-                bron=obj.bron,
+                bron=bron,
+                voorbeelddata=sample,
             )
         )
         geoms.append(point)
@@ -115,7 +141,9 @@ def build(
             "plangebied",
             f"Plangebied {project.naam}",
             ligging="schematisch",
-            bron="getekend om de objecten (niet gepubliceerd); " + (project.toelichting or ""),
+            bron="Getekend om de objecten; de omvang is niet gepubliceerd."
+            + (" Deels op voorbeelddata (complexen)." if sample_parts else ""),
+            voorbeelddata=sample_parts,
             techniek=project.techniek,
             leverancier=(
                 f"{project.leverancier} ({project.leverancier_bron})"
@@ -142,6 +170,7 @@ def build(
                 woningen=int(rec.aantal_woningen),
                 ligging="voorbeelddata" if is_sample(rec.bron) else "bron",
                 bron=str(rec.bron),
+                voorbeelddata=is_sample(rec.bron),
             )
         )
         geoms.append(rec.geometry)
@@ -163,10 +192,26 @@ def build(
     out.layers["aquathermie"] = gpd.GeoDataFrame(
         frame, geometry=gpd.GeoSeries(geoms, crs=crs), crs=crs
     )
-    sample_homes = bool(len(in_scope)) and bool(in_scope["bron"].map(is_sample).all())
-    out.layers["aquathermie_raming"] = _estimate_table(
-        project, estimate, homes_total, config, sample_homes=sample_homes
-    )
+    sample_homes = bool(len(in_scope)) and bool(in_scope["bron"].map(is_sample).any())
+    gas_source = _gas_source(b.buurten, [str(c) for c in members])
+    inputs = [
+        (
+            "woningen_in_plangebied",
+            "Woningen van corporaties in het plangebied",
+            homes_total,
+            "aantal",
+            "complexen in het (schematische) plangebied"
+            + (" (voorbeelddata)" if sample_homes else ""),
+        ),
+        (
+            "gasverbruik_per_woning",
+            "Gemiddeld aardgasverbruik per woning in het warmtegebied",
+            gas,
+            "m³ per jaar",
+            gas_source or "onbekend: kengetal per woning gebruikt",
+        ),
+    ]
+    out.layers["aquathermie_raming"] = _estimate_table(project, estimate, inputs, config)
     return out
 
 
@@ -184,6 +229,7 @@ def _row(onderdeel_id: str, onderdeel: str, naam: str, **values: object) -> dict
         "bron": None,
         "techniek": None,
         "leverancier": None,
+        "voorbeelddata": False,
     }
     row.update(values)
     return row
@@ -265,19 +311,36 @@ def _gas_per_home(buurten: gpd.GeoDataFrame, codes: list[str]) -> float | None:
     return float((gas * homes).sum() / homes.sum())
 
 
+def _gas_source(buurten: gpd.GeoDataFrame, codes: list[str]) -> str | None:
+    """Where the district's gas use comes from (the kerncijfers' source per figure)."""
+    rows = buurten[buurten["buurtcode"].astype(str).isin(codes)]
+    labels = {
+        catalogue.parse_pairs(text).get("gemiddeld_gasverbruik")
+        for text in rows.get("kerncijfers_bron", pd.Series(dtype=object))
+    } - {None}
+    return "; ".join(sorted(str(x) for x in labels)) or None
+
+
+def _key(description: str) -> str:
+    """A column-style id for a coefficient the estimate names by its description."""
+    return re.sub(r"[^a-z0-9]+", "_", description.casefold()).strip("_")[:60]
+
+
 def _estimate_table(
     project: AquathermalProject,
     estimate: AquathermalEstimate,
-    homes: int | None,
+    inputs: list[tuple[str, str, float | None, str, str]],
     config: HeatConfig,
-    *,
-    sample_homes: bool = False,
 ) -> pd.DataFrame:
-    described = {k.name: k.description for k in config.coefficients.values()}
+    """The estimate row by row: coefficients, inputs, results, and the published share.
+
+    A result that rests on sample data says so in its source.
+    """
+    key_of = {k.description: k.name for k in config.coefficients.values()}
     rows = [
         {
-            "grootheid": name,
-            "omschrijving": described.get(name, name),
+            "grootheid": key_of.get(name, _key(name)),
+            "omschrijving": name,
             "waarde": value,
             "eenheid": unit,
             "soort": "coëfficiënt",
@@ -287,47 +350,35 @@ def _estimate_table(
     ]
     rows += [
         {
-            "grootheid": "woningen_in_plangebied",
-            "omschrijving": "Woningen van corporaties in het plangebied",
-            "waarde": homes,
-            "eenheid": "aantal",
+            "grootheid": key,
+            "omschrijving": what,
+            "waarde": value,
+            "eenheid": unit,
             "soort": "invoer",
-            "bron": "complexen in het (schematische) plangebied"
-            + (" (voorbeelddata)" if sample_homes else ""),
-        },
-        {
-            "grootheid": "warmtevraag",
-            "omschrijving": "Warmtevraag in het plangebied",
-            "waarde": estimate.demand_gj,
-            "eenheid": "GJ per jaar",
-            "soort": "uitkomst",
-            "bron": "berekend door wijkplan",
-        },
-        {
-            "grootheid": "warmte_uit_teo",
-            "omschrijving": "Warmte uit oppervlaktewater (TEO)",
-            "waarde": estimate.teo_gj,
-            "eenheid": "GJ per jaar",
-            "soort": "uitkomst",
-            "bron": "berekend door wijkplan",
-        },
-        {
-            "grootheid": "teo_vermogen",
-            "omschrijving": "Vermogen van de TEO-installatie",
-            "waarde": estimate.capacity_mw,
-            "eenheid": "MW",
-            "soort": "uitkomst",
-            "bron": "berekend door wijkplan",
-        },
-        {
-            "grootheid": "opslagvolume",
-            "omschrijving": "Watervolume seizoensopslag (WKO)",
-            "waarde": estimate.storage_m3,
-            "eenheid": "m³",
-            "soort": "uitkomst",
-            "bron": "berekend door wijkplan",
-        },
+            "bron": source,
+        }
+        for key, what, value, unit, source in inputs
     ]
+    sample = [what for _, what, _, _, source in inputs if "voorbeelddata" in source]
+    computed = "berekend door wijkplan" + (
+        f" uit voorbeelddata ({', '.join(s.lower() for s in sample)})" if sample else ""
+    )
+    for key, what, value, unit in (
+        ("warmtevraag", "Warmtevraag in het plangebied", estimate.demand_gj, "GJ per jaar"),
+        ("warmte_uit_teo", "Warmte uit oppervlaktewater (TEO)", estimate.teo_gj, "GJ per jaar"),
+        ("teo_vermogen", "Vermogen van de TEO-installatie", estimate.capacity_mw, "MW"),
+        ("opslagvolume", "Watervolume seizoensopslag (WKO)", estimate.storage_m3, "m³"),
+    ):
+        rows.append(
+            {
+                "grootheid": key,
+                "omschrijving": what,
+                "waarde": value,
+                "eenheid": unit,
+                "soort": "uitkomst",
+                "bron": computed,
+            }
+        )
     if project.aandeel_ondertekenaars is not None:
         rows.append(
             {

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import warnings
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
@@ -16,6 +18,7 @@ from wijkplan.settings import is_sample
 from wijkplan.sources.kerncijfers import CODE_COLUMNS, NAME_COLUMNS, is_kerncijfers_table
 from wijkplan.sources.police import is_police_table
 from wijkplan.sources.statline import StatTable, find_tables
+from wijkplan.sources.validate import SourceWarning
 
 T = TypeVar("T")
 
@@ -91,6 +94,15 @@ class ThemeOutput:
 
 #: A published table's header names its areas in one of these ways (see the loaders).
 TABLE_HEADER_TOKENS = (*CODE_COLUMNS, *NAME_COLUMNS, "Perioden")
+
+
+@contextmanager
+def collect_warnings(out: ThemeOutput) -> Iterator[None]:
+    """Recoverable remarks of the loaders (their SourceWarnings) go into the report as notes."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", SourceWarning)
+        yield
+    out.notes += [str(w.message) for w in caught if issubclass(w.category, SourceWarning)]
 
 
 def _classify(table: StatTable) -> str | None:

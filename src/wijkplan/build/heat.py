@@ -20,28 +20,28 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
 
 from wijkplan import catalogue
 from wijkplan.afspraken.model import LIST_SEP, Ledger
-from wijkplan.analysis.heat import compare, evaluate, indicate
+from wijkplan.analysis.heat import compare, indicate
 from wijkplan.build import heat_inputs
 from wijkplan.build.agreements import Agreements, union_of
 from wijkplan.build.boundaries import Boundaries
-from wijkplan.build.context import BuildContext, ThemeOutput, kind_of
+from wijkplan.build.context import BuildContext, ThemeOutput, collect_warnings, kind_of
 from wijkplan.config.heat import PHASES, load_heat_config
 from wijkplan.report import REAL, SAMPLE
 from wijkplan.settings import PROJECT_ROOT
 from wijkplan.sources.pbl import find_startanalyse, load_startanalyse
+from wijkplan.sources.warmtegebieden import find_district_polygons, load_district_polygons
 from wijkplan.sources.warmteplan import (
     HeatDistrict,
     HeatPlan,
     buurten_of_district,
-    find_district_polygons,
     find_plan,
-    load_district_polygons,
     load_plan,
 )
 
@@ -66,20 +66,18 @@ def build(ctx: BuildContext, boundaries: Boundaries, agreements: Agreements) -> 
 
     out = ThemeOutput()
     b = boundaries
-    config = ctx.attempt(load_heat_config)
-    plan = _plan(ctx, b, out)
-    districts = _districts(ctx, plan, b, out)
-    inputs, sources, water = heat_inputs.assemble(ctx, b, out, config)
+    with collect_warnings(out):
+        config = ctx.attempt(load_heat_config)
+        plan = _plan(ctx, b, out)
+        districts, polygons = _districts(ctx, plan, b, out)
+        inputs, sources, water = heat_inputs.assemble(ctx, b, out, config)
+        pbl = _pbl(ctx, out)
     if config is None:
         return HeatTheme(None, plan, water, out)
+    _check_overlaps(ctx, districts)
     per_buurt = _plan_per_buurt(plan, districts, b)
     indicated = indicate(inputs, config)
-    # the reasons one a line (the dossier and the WUP list them)
-    indicated["indicatie_redenen"] = [
-        "\n".join(evaluate(rec, config).reasons) for rec in inputs.to_dict("records")
-    ]
     layer = _warmteplan_layer(b, per_buurt, inputs, sources, indicated, plan)
-    pbl = _pbl(ctx, out)
     if pbl is not None:
         layer = _with_pbl(layer, pbl)
     out.layers["warmteplan"] = layer
@@ -87,20 +85,51 @@ def build(ctx: BuildContext, boundaries: Boundaries, agreements: Agreements) -> 
     warmte = _warmtegebieden_layer(districts, plan, ledger, b, layer, out.notes)
     if warmte is not None:
         out.layers["warmtegebieden"] = warmte
+        origin = polygons or (plan.path if plan is not None else None)
+        label = (
+            "eigen vlakken van de gemeente"
+            if polygons
+            else (plan.titel if plan is not None and districts else "afsprakenregister")
+        )
+        out.source("warmtegebieden", origin, len(warmte), kind_of(warmte), label)
+    else:
+        out.absent("warmtegebieden")
     if plan is not None and plan.aquathermie is not None and warmte is not None:
         aqua = aquathermal.build(ctx, plan.aquathermie, b, warmte, layer, water, config)
         out.layers |= aqua.layers
         out.notes += aqua.notes
+        features = aqua.layers.get("aquathermie")
+        sample = plan.voorbeelddata or bool(
+            features is not None and features["voorbeelddata"].any()
+        )
         out.source(
             "aquathermie",
             plan.path,
-            len(aqua.layers.get("aquathermie", [])),
-            SAMPLE if plan.voorbeelddata else REAL,
-            plan.aquathermie.naam,
+            len(features) if features is not None else 0,
+            SAMPLE if sample else REAL,
+            plan.aquathermie.naam
+            + (
+                " (feiten uit het warmteplan; ligging en aantallen deels voorbeelddata)"
+                if sample and not plan.voorbeelddata
+                else ""
+            ),
         )
     else:
         out.absent("aquathermie")
     return HeatTheme(warmte, plan, water, out)
+
+
+def _check_overlaps(ctx: BuildContext, districts: tuple[HeatDistrict, ...]) -> None:
+    """A buurt named in two districts is a mistake in the plan: which one counts is a guess."""
+    owner: dict[str, str] = {}
+    for d in districts:
+        for code in d.buurtcodes:
+            if code in owner and owner[code] != d.gebied_id:
+                ctx.problems.append(
+                    f"warmteplan: buurt {code} staat in twee warmtegebieden "
+                    f"({owner[code]} en {d.gebied_id}); een buurt hoort bij één gebied"
+                )
+            owner.setdefault(code, d.gebied_id)
 
 
 # ---------------------------------------------------------------------------- the plan
@@ -159,37 +188,42 @@ def _plan(ctx: BuildContext, b: Boundaries, out: ThemeOutput) -> HeatPlan | None
 
 def _districts(
     ctx: BuildContext, plan: HeatPlan | None, b: Boundaries, out: ThemeOutput
-) -> tuple[HeatDistrict, ...]:
-    """The plan's districts; a municipality's own polygons replace their extents."""
+) -> tuple[tuple[HeatDistrict, ...], Path | None]:
+    """The plan's districts, and the file of a municipality's own polygons if there is one.
+
+    A polygon replaces the extent of the plan's district with the same id (and brings its
+    own strategy, phase and start year where it has them); the plan's other districts stay.
+    """
     districts = plan.districts if plan is not None else ()
     if plan is not None and not districts and plan.buurten:
         districts = _districts_from_table(plan)
     path = find_district_polygons(ctx.data_dir)
     if path is None:
-        return districts
+        return districts, None
     polygons = ctx.attempt(lambda: load_district_polygons(path, b.buurten))
     if polygons is None:
-        return districts
+        return districts, None
     out.notes += polygons.notes
     by_id = {d.gebied_id: d for d in districts}
     merged = []
     for d in polygons.districts:
-        old = by_id.get(d.gebied_id)
-        if old is not None and d.strategie == "nog te bepalen" and d.strategie_bron is None:
-            d = _replace(d, strategie=old.strategie, strategie_bron=old.strategie_bron)
-        if old is not None and d.fase is None:
-            d = _replace(d, fase=old.fase, fase_bron=old.fase_bron)
-        if old is not None and d.startjaar is None:
-            d = _replace(d, startjaar=old.startjaar, startjaar_bron=old.startjaar_bron)
+        old = by_id.pop(d.gebied_id, None)
+        if d.fase is not None:
+            d = _replace(d, fase_bron=path.name)
+        if d.startjaar is not None:
+            d = _replace(d, startjaar_bron=path.name)
+        if old is not None:
+            if d.strategie == "nog te bepalen" and d.strategie_bron is None:
+                d = _replace(d, strategie=old.strategie, strategie_bron=old.strategie_bron)
+            if d.fase is None:
+                d = _replace(d, fase=old.fase, fase_bron=old.fase_bron)
+            if d.startjaar is None:
+                d = _replace(d, startjaar=old.startjaar, startjaar_bron=old.startjaar_bron)
+            d = _replace(
+                d, volgnummer=old.volgnummer, warmtebron=old.warmtebron, periode=old.periode
+            )
         merged.append(d)
-    out.source(
-        "warmtegebieden",
-        path,
-        len(merged),
-        kind_of(polygons.frame),
-        "eigen vlakken van de gemeente",
-    )
-    return tuple(merged)
+    return (*merged, *by_id.values()), path
 
 
 def _replace(d: HeatDistrict, **changes: object) -> HeatDistrict:
@@ -417,6 +451,11 @@ def _warmtegebieden_layer(
                 f"warmtegebied {gid}: het warmteplan begrenst het anders dan het "
                 "afsprakenregister; de afspraken gelden voor de begrenzing van het warmteplan"
             )
+        if w.startjaar is not None and d.startjaar is not None and w.startjaar != d.startjaar:
+            notes.append(
+                f"warmtegebied {gid}: startjaar {d.startjaar} in het warmteplan, "
+                f"{w.startjaar} in het afsprakenregister; het warmteplan geldt"
+            )
     for gid, w in ledger_areas.items():
         if gid not in by_id:
             by_id[gid] = HeatDistrict(
@@ -424,7 +463,9 @@ def _warmtegebieden_layer(
                 naam=w.naam,
                 buurtcodes=tuple(w.buurtcodes),
                 wijkcodes=tuple(w.wijkcodes),
-                begrenzing="gepubliceerd" if w.buurtcodes else "aanname",
+                begrenzing="aanname",
+                begrenzing_bron="afsprakenregister (geen warmteplan voor dit gebied); of de "
+                "begrenzing gepubliceerd is zegt het register niet",
                 strategie="nog te bepalen",
                 fase=None,
                 startjaar=w.startjaar,

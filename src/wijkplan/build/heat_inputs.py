@@ -10,10 +10,12 @@ then says so.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyogrio
 import shapely
 
 from wijkplan import catalogue
@@ -21,9 +23,10 @@ from wijkplan.analysis.heat import heat_demand_gj
 from wijkplan.build.boundaries import Boundaries
 from wijkplan.build.context import BuildContext, ThemeOutput, kind_of
 from wijkplan.config.heat import HeatConfig
+from wijkplan.numbers import number
 from wijkplan.report import SAMPLE
 from wijkplan.settings import is_sample
-from wijkplan.sources.bag import find_bag, load_bag_panden
+from wijkplan.sources.bag import find_bag, load_bag_panden, load_bag_verblijfsobjecten
 from wijkplan.sources.epoline import find_epoline, load_epoline
 from wijkplan.sources.water import find_water, load_water
 
@@ -39,6 +42,8 @@ class Inputs:
     frame: pd.DataFrame
     sources: dict[str, str] = field(default_factory=dict)
     sample: set[str] = field(default_factory=set)
+    #: the BAG file, when there is one (labels are placed through it)
+    bag_path: Path | None = None
 
 
 def _figure(b: Boundaries, column: str) -> pd.Series:
@@ -110,13 +115,18 @@ def assemble(
         result = heat_demand_gj(frame["woningen"], gas.reindex(frame.index), config)
         demand, estimated = result.gj, result.assumed & frame["woningen"].notna()
         frame["warmtevraag_gj"] = demand
+        kengetal = pd.Series(estimated, index=frame.index).astype("boolean")
+        frame["warmtevraag_kengetal"] = kengetal.mask(frame["woningen"].isna())
         frame["warmtevraag_per_ha"] = demand / frame["oppervlakte_land_ha"].where(
             frame["oppervlakte_land_ha"] > 0
         )
         if frame["warmtevraag_gj"].notna().any():
             text = f"woningen × gemiddeld gasverbruik ({gas_source or 'onbekend'})"
             if bool(np.any(estimated)):
-                text += "; waar het gasverbruik ontbreekt: kengetal per woning (config/warmte.toml)"
+                text += (
+                    ", en waar het gasverbruik ontbreekt het kengetal per woning "
+                    "(config/warmte.toml; kolom warmtevraag_kengetal)"
+                )
             info.sources["warmtevraag_gj"] = info.sources["warmtevraag_per_ha"] = text
             if gas_sample or "woningen" in info.sample:
                 info.sample |= {"warmtevraag_gj", "warmtevraag_per_ha"}
@@ -161,6 +171,7 @@ def _bag(
         if sample:
             info.sample.add(name)
     out.source("bag", path, len(panden), kind_of(panden), "BAG panden (Kadaster)")
+    info.bag_path = path
     return homes
 
 
@@ -189,27 +200,52 @@ def _labels(
         return
     where = homes[["pand_id", "buurtcode"]].drop_duplicates("pand_id")
     placed = labels.merge(where, on="pand_id", how="inner")
+    how = "via BAG-pand"
+    rest = labels[~labels["vbo_id"].isin(placed["vbo_id"])]
+    bag_path = info.bag_path
+    if len(rest) and bag_path is not None:
+        # a label whose pand is unknown (or not given) is placed by its verblijfsobject
+        vbos = ctx.attempt(lambda: _vbo_points(bag_path, b))
+        if vbos is not None and len(vbos):
+            extra = rest.drop(columns="buurtcode", errors="ignore").merge(
+                vbos, on="vbo_id", how="inner"
+            )
+            if len(extra):
+                placed = pd.concat([placed, extra], ignore_index=True)
+                how = "via BAG-pand of -verblijfsobject"
     lost = len(labels) - len(placed)
     if lost:
         out.notes.append(
-            f"energielabels: {lost:,} labels zonder pand met woonfunctie in de gemeente".replace(
-                ",", "."
-            )
+            f"energielabels: {number(lost)} labels zonder woning in de gemeente (pand of "
+            "verblijfsobject niet gevonden); niet meegeteld"
         )
-    counts = placed.groupby("buurtcode")["energieklasse"].agg(
-        total="size",
-        good=lambda s: s.isin(GOOD_LABELS).sum(),
-        poor=lambda s: s.isin(POOR_LABELS).sum(),
-    )
-    total = counts["total"].where(counts["total"] > 0)
-    frame["aandeel_label_ab"] = (counts["good"] / total).reindex(frame.index)
-    frame["aandeel_label_efg"] = (counts["poor"] / total).reindex(frame.index)
-    frame["woningen_met_label"] = counts["total"].reindex(frame.index)
-    label = f"EP-Online ({path.name}), geplaatst via BAG-pand"
+    if not len(placed):
+        out.notes.append("energielabels: geen enkel label aan een woning in een buurt gekoppeld")
+        return
+    klasse = placed["energieklasse"].astype(str)
+    per = placed["buurtcode"].astype(str)
+    total = per.value_counts().astype(float)
+    good = klasse.isin(GOOD_LABELS).groupby(per).sum().astype(float)
+    poor = klasse.isin(POOR_LABELS).groupby(per).sum().astype(float)
+    frame["aandeel_label_ab"] = (good / total).reindex(frame.index)
+    frame["aandeel_label_efg"] = (poor / total).reindex(frame.index)
+    frame["woningen_met_label"] = total.reindex(frame.index)
+    label = f"EP-Online ({path.name}), geplaatst {how}"
     for name in ("aandeel_label_ab", "aandeel_label_efg", "woningen_met_label"):
         info.sources[name] = label
         if kind == SAMPLE:
             info.sample.add(name)
+
+
+def _vbo_points(path: Path, b: Boundaries) -> pd.DataFrame:
+    """``vbo_id`` → ``buurtcode`` of the BAG verblijfsobjecten (points) in the buurten."""
+    if "verblijfsobject" not in {str(n) for n, _ in pyogrio.list_layers(path)}:
+        return pd.DataFrame({"vbo_id": [], "buurtcode": []})
+    vbos = load_bag_verblijfsobjecten(path, within=b.buurten)
+    joined = gpd.sjoin(
+        vbos[["vbo_id", "geometry"]], b.buurten[["buurtcode", "geometry"]], predicate="within"
+    )
+    return pd.DataFrame(joined[["vbo_id", "buurtcode"]]).drop_duplicates("vbo_id")
 
 
 def _water(

@@ -16,9 +16,6 @@ aggregate tables are returned.
 from __future__ import annotations
 
 import re
-import warnings
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -43,7 +40,7 @@ from wijkplan.analysis.privacy import assert_no_small_counts
 from wijkplan.analysis.zonal import zonal_stats
 from wijkplan.build.agreements import Agreements
 from wijkplan.build.boundaries import Boundaries
-from wijkplan.build.context import BuildContext, ThemeOutput, kind_of
+from wijkplan.build.context import BuildContext, ThemeOutput, collect_warnings, kind_of
 from wijkplan.build.rasters import leefbaarometer_to_geotiffs
 from wijkplan.config import SCORE_COLUMNS, LiveabilityConfig
 from wijkplan.report import ABSENT, REAL, SAMPLE
@@ -63,7 +60,6 @@ from wijkplan.sources.leefbaarometer import (
 )
 from wijkplan.sources.police import CRIME_TOTAL, load_police_table, police_yearly_totals
 from wijkplan.sources.statline import name_index
-from wijkplan.sources.validate import SourceWarning
 
 #: The sources whose sample data would make the priority sample data too.
 _PRIORITY_SOURCES = ("leefbaarometer", "leefbaarometer_buurten", "incidenten")
@@ -88,15 +84,6 @@ class LiveabilityTheme:
     output: ThemeOutput = field(default_factory=ThemeOutput)
     rasters: dict[int, Path] = field(default_factory=dict)
     formula: str | None = None
-
-
-@contextmanager
-def _notes(out: ThemeOutput) -> Iterator[None]:
-    """Recoverable remarks of a loader (its warnings) go into the build report as notes."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", SourceWarning)
-        yield
-    out.notes += [str(w.message) for w in caught if issubclass(w.category, SourceWarning)]
 
 
 @dataclass
@@ -161,7 +148,7 @@ def _rasters(
     """The liveability GeoTIFF per year, and the kind of source (echt/voorbeelddata/afwezig)."""
     csv, cells = find_leefbaarometer(ctx.data_dir)
     if csv is not None:
-        with _notes(out):
+        with collect_warnings(out):
             scores = load_leefbaarometer(csv)
             if cells is not None:
                 warn_missing_cells(scores, load_leefbaarometer_cells(cells))
@@ -314,7 +301,7 @@ def _official_scores(ctx: BuildContext, out: ThemeOutput, b: Boundaries) -> pd.D
     path = find_leefbaarometer_areas(ctx.data_dir)
     if path is None:
         return None
-    with _notes(out):
+    with collect_warnings(out):
         scores = ctx.attempt(partial(load_leefbaarometer_areas, path))
     if scores is None:
         return None

@@ -89,8 +89,15 @@ def parse_pairs(text: object) -> dict[str, str]:
 
 
 def join_pairs(pairs: dict[str, str]) -> str | None:
-    """The inverse of :func:`parse_pairs` (None when empty)."""
-    return "; ".join(f"{k}: {v}" for k, v in pairs.items()) or None
+    """The inverse of :func:`parse_pairs` (None when empty).
+
+    A value that holds the separator itself has it written as ", " so that the column
+    always reads back into the same keys:
+
+    >>> parse_pairs(join_pairs({"a": "x; y", "b": "z"}))
+    {'a': 'x, y', 'b': 'z'}
+    """
+    return "; ".join(f"{k}: {str(v).replace('; ', ', ')}" for k, v in pairs.items()) or None
 
 
 def layer(name: str) -> Layer:

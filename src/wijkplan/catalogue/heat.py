@@ -12,13 +12,15 @@ HEAT_LAYERS: tuple[Layer, ...] = (
         description=(
             "Verkenningsgebieden en wijkuitvoeringsplangebieden van het warmteplan met strategie, "
             "fase en startjaar, elk met de bron. Begrenzing 'aanname' waar de buurten niet "
-            "gepubliceerd zijn (dan: alle buurten van de genoemde wijk)."
+            "gepubliceerd zijn (dan: de buurten van de genoemde wijk buiten de gebieden met "
+            "genoemde buurten)."
         ),
         geometry="MultiPolygon",
         key="gebied_id",
         theme="warmte",
         kind="echt",
-        needs=("afspraken|warmteplan",),
+        # present when the plan, the ledger or a municipality's own polygons define districts
+        needs=("warmtegebieden",),
         columns=(
             _c("gebied_id", "tekst", "Id van het warmtegebied"),
             _c("naam", "tekst", "Naam"),
@@ -80,7 +82,13 @@ HEAT_LAYERS: tuple[Layer, ...] = (
             _c("startjaar_bron", "tekst", "Bron van het startjaar"),
             _c("plan", "tekst", "Het warmteplan (titel, datum), of 'geen warmteplan'"),
             _c("woningen", "geheel getal", "Woningvoorraad", "aantal"),
-            _c("woningdichtheid", "getal", "Woningen per hectare land", "woningen per ha"),
+            _c(
+                "woningdichtheid",
+                "getal",
+                "Woningen per hectare land (CBS); waar CBS het land niet geeft per hectare van de "
+                "hele buurt, water inbegrepen (zie invoer_bron)",
+                "woningen per ha",
+            ),
             _c("aandeel_meergezins", "getal", "Aandeel gestapelde woningen", "fractie 0-1"),
             _c("aandeel_corporatie", "getal", "Aandeel corporatiewoningen", "fractie 0-1"),
             _c("aandeel_voor_1975", "getal", "Aandeel woningen gebouwd vóór 1975", "fractie 0-1"),
@@ -106,9 +114,15 @@ HEAT_LAYERS: tuple[Layer, ...] = (
             _c("warmtevraag_gj", "getal", "Warmtevraag van de woningen", "GJ per jaar"),
             _c("warmtevraag_per_ha", "getal", "Warmtevraag per hectare land", "GJ per ha per jaar"),
             _c(
+                "warmtevraag_kengetal",
+                "ja/nee",
+                "De warmtevraag komt uit het kengetal per woning (gasverbruik onbekend)",
+            ),
+            _c(
                 "afstand_oppervlaktewater",
                 "getal",
-                "Afstand van de buurt tot het dichtstbijzijnde oppervlaktewater (0: eraan)",
+                "Mediaan van de afstand van de woonpanden (BAG) tot het dichtstbijzijnde "
+                "oppervlaktewater; zonder BAG vanaf het midden van de buurt (zie invoer_bron)",
                 "m",
             ),
             _c(
@@ -185,8 +199,13 @@ HEAT_LAYERS: tuple[Layer, ...] = (
             _c(
                 "ligging",
                 "tekst",
-                "'bron' (uit een bronbestand), 'bij benadering' of 'schematisch' (niet de echte "
-                "ligging)",
+                "'bron' (uit een bronbestand), 'bij benadering', 'schematisch' (door wijkplan "
+                "getekend, niet de echte ligging) of 'voorbeelddata' (uit de voorbeelddata)",
+            ),
+            _c(
+                "voorbeelddata",
+                "ja/nee",
+                "Het onderdeel (ligging, aantallen) rust op voorbeelddata",
             ),
             _c("bron", "tekst", "Bron"),
             _c("gebied_id", "tekst", "Warmtegebied van het project"),
@@ -208,11 +227,11 @@ HEAT_LAYERS: tuple[Layer, ...] = (
         kind="afgeleid",
         needs=("aquathermie",),
         columns=(
-            _c("grootheid", "tekst", "Id van de grootheid"),
+            _c("grootheid", "tekst", "Id van de grootheid (de sleutel in config/warmte.toml)"),
             _c("omschrijving", "tekst", "Wat het is"),
             _c("waarde", "getal", "Waarde"),
             _c("eenheid", "tekst", "Eenheid"),
-            _c("soort", "tekst", "'coëfficiënt', 'uitkomst' of 'gepubliceerd'"),
+            _c("soort", "tekst", "'coëfficiënt', 'invoer', 'uitkomst' of 'gepubliceerd'"),
             _c("bron", "tekst", "Bron of aanname"),
         ),
     ),

@@ -52,6 +52,23 @@ def _plain(value: Any) -> Any:
     return value.item() if hasattr(value, "item") else value
 
 
+#: Columns of the heat layers that hold whole numbers (read back as floats where empty).
+_WHOLE = {
+    c.name
+    for name in ("warmteplan", "warmtegebieden", "aquathermie")
+    for c in catalogue.layer(name).columns
+    if c.type == "geheel getal"
+}
+
+
+def _value(row: pd.Series, name: str) -> Any:
+    """A cell as plain Python: whole-number columns as int (GeoPackage NULLs make them float)."""
+    value = _plain(row.get(name))
+    if name in _WHOLE and isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
 def heat_of(layers: BuiltLayers, area: Area) -> Heat:
     """The heat part of the dossier of ``area`` (any kind)."""
     plan = layers.warmteplan
@@ -82,7 +99,7 @@ def _buurt(row: pd.Series) -> dict[str, Any]:
         Quantity(
             naam=name,
             omschrijving=spec.column(name).meaning,
-            waarde=_plain(row.get(name)),
+            waarde=_value(row, name),
             eenheid=spec.column(name).unit,
             bron=sources.get(name),
             soort="invoer",
@@ -126,7 +143,7 @@ def _buurt(row: pd.Series) -> dict[str, Any]:
         "warmtebron": _plain(row.get("warmtebron")),
         "fase": _plain(row.get("fase")),
         "fase_bron": _plain(row.get("fase_bron")),
-        "startjaar": _plain(row.get("startjaar")),
+        "startjaar": _value(row, "startjaar"),
         "startjaar_bron": _plain(row.get("startjaar_bron")),
         "indicatie": indication,
         "afwijking": _plain(row.get("afwijking")),
@@ -151,6 +168,8 @@ def _district_sources(layers: BuiltLayers, gebied_id: str | None) -> dict[str, A
 
 def _group(layers: BuiltLayers, area: Area, rows: pd.DataFrame) -> dict[str, Any]:
     """A wijk, district, regie area or the gemeente: its buurten side by side, and its totals."""
+    sources = catalogue.parse_pairs(rows.iloc[0].get("invoer_bron"))
+    sample_homes = sources.get("woningen", "")
     buurten = [
         BuurtHeatRow(
             buurtcode=str(r["buurtcode"]),
@@ -159,15 +178,15 @@ def _group(layers: BuiltLayers, area: Area, rows: pd.DataFrame) -> dict[str, Any
             fase=_plain(r["fase"]),
             indicatie=_plain(r["indicatie"]),
             afwijking=_plain(r["afwijking"]),
-            woningen=_plain(r["woningen"]),
+            woningen=_value(r, "woningen"),
             begrenzing=_plain(r["begrenzing"]),
-            startjaar=_plain(r["startjaar"]),
+            startjaar=_value(r, "startjaar"),
+            voorbeelddata="voorbeelddata" in sample_homes,
         )
         for _, r in rows.sort_values("buurtcode").iterrows()
     ]
     counts = rows["strategie"].value_counts()
     spec = catalogue.layer("warmteplan")
-    sources = catalogue.parse_pairs(rows.iloc[0].get("invoer_bron"))
     invoer = []
     for name in ADDITIVE:
         values = pd.to_numeric(rows[name], errors="coerce")
@@ -177,7 +196,11 @@ def _group(layers: BuiltLayers, area: Area, rows: pd.DataFrame) -> dict[str, Any
                 naam=name,
                 omschrijving=spec.column(name).meaning
                 + ("" if complete else " (niet voor elke buurt bekend: ondergrens)"),
-                waarde=float(values.sum()) if values.notna().any() else None,
+                waarde=(
+                    (int(values.sum()) if name in _WHOLE else float(values.sum()))
+                    if values.notna().any()
+                    else None
+                ),
                 eenheid=spec.column(name).unit,
                 bron=f"som van de buurten; {sources.get(name, 'onbekend')}",
                 soort="invoer",
@@ -202,7 +225,7 @@ def _group(layers: BuiltLayers, area: Area, rows: pd.DataFrame) -> dict[str, Any
                 "warmtebron": _plain(g["warmtebron"]),
                 "fase": _plain(g["fase"]),
                 "fase_bron": _plain(g["fase_bron"]),
-                "startjaar": _plain(g["startjaar"]),
+                "startjaar": _value(g, "startjaar"),
                 "startjaar_bron": _plain(g["startjaar_bron"]),
                 "periode": _plain(g["periode"]),
             }
@@ -242,10 +265,11 @@ def _aquathermal(layers: BuiltLayers, area: Area) -> AquathermalScope | None:
             soort=_plain(r["soort"]),
             eigenaar=_plain(r["eigenaar"]),
             status=_plain(r["status"]),
-            woningen=_plain(r["woningen"]),
+            woningen=_value(r, "woningen"),
             warmtevraag_gj=_plain(r["warmtevraag_gj"]),
             ligging=_plain(r["ligging"]),
             bron=_plain(r["bron"]),
+            voorbeelddata=bool(_plain(r.get("voorbeelddata"))),
         )
         for _, r in features.iterrows()
     ]
@@ -263,5 +287,6 @@ def _aquathermal(layers: BuiltLayers, area: Area) -> AquathermalScope | None:
         raming=raming,
         aandeel_ondertekenaars=share,
         schematisch=any(p.ligging != "bron" for p in parts),
+        voorbeelddata=any(p.voorbeelddata for p in parts),
         toelichting=_plain(scope["bron"]) if scope is not None else None,
     )

@@ -198,6 +198,8 @@ class BuurtHeatRow:
     woningen: int | None
     begrenzing: str | None = None
     startjaar: int | None = None
+    #: the buurt's figures (homes, inputs) rest partly on sample data
+    voorbeelddata: bool = False
 
 
 @dataclass(frozen=True)
@@ -213,6 +215,8 @@ class AquathermalPart:
     warmtevraag_gj: float | None
     ligging: str | None
     bron: str | None
+    #: its location or numbers rest on sample data
+    voorbeelddata: bool = False
 
 
 @dataclass(frozen=True)
@@ -229,6 +233,8 @@ class AquathermalScope:
     #: the published share of the signatories in the buurt's heat demand (as published)
     aandeel_ondertekenaars: Quantity | None = None
     schematisch: bool = True
+    #: some parts (locations, numbers of homes) rest on sample data
+    voorbeelddata: bool = False
     toelichting: str | None = None
 
 

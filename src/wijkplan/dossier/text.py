@@ -225,7 +225,7 @@ def _heat(h: Heat) -> list[str]:
     shown = [q for q in h.invoer if q.waarde is not None]
     if shown:
         lines.append("  invoer:")
-        lines += [f"    {q.omschrijving}: {quantity_text(q)}" for q in shown]
+        lines += [f"    {q.omschrijving}: {quantity_text(q)}{_sample_mark(q.bron)}" for q in shown]
     if h.strategieen:
         lines.append(
             "  strategie per buurt: " + ", ".join(f"{k} {v}" for k, v in h.strategieen.items())
@@ -246,15 +246,21 @@ def _aquathermal(a: AquathermalScope) -> list[str]:
         if p.onderdeel == "bronwater":
             continue
         homes = f", {number(p.woningen)} woningen" if p.woningen is not None else ""
+        mark = " [voorbeelddata]" if p.voorbeelddata else ""
         lines.append(
-            f"    {p.naam} ({p.soort or p.onderdeel}{homes}): {p.status or '?'}; ligging {p.ligging}"
+            f"    {p.naam} ({p.soort or p.onderdeel}{homes}): {p.status or '?'}; "
+            f"ligging {p.ligging}{mark}"
         )
     for q in a.raming:
         if q.soort == "uitkomst":
-            lines.append(f"    {q.omschrijving}: {quantity_text(q)}")
+            lines.append(f"    {q.omschrijving}: {quantity_text(q)}{_sample_mark(q.bron)}")
     if a.aandeel_ondertekenaars is not None:
         s = a.aandeel_ondertekenaars
         lines.append(
             f"    {s.omschrijving}: {number(s.waarde, 0)} {s.eenheid or ''} (zo gepubliceerd)"
         )
     return lines
+
+
+def _sample_mark(bron: str | None) -> str:
+    return " [voorbeelddata]" if bron and "voorbeelddata" in bron else ""

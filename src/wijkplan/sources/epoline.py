@@ -320,18 +320,20 @@ def _bag_ids(text: pd.Series, prefix: str, field: str, problems: Problems, first
     """16-digit BAG ids; an ``NL.IMBAG.…`` prefix is stripped; other text is a problem."""
     prefixed = text.str.startswith(("NL", "nl")).fillna(False).astype(bool)
     ids = text.str.replace(prefix, "", regex=True) if prefixed.any() else text
+    # a BAG id has 16 digits; a spreadsheet drops its leading zeros ("0484…" → "484…"), which
+    # are restored exactly, as the BAG loader does for a numeric identificatie
+    short = ids.str.fullmatch(r"\d{12,15}").fillna(False).astype(bool)
+    if short.any():
+        ids = ids.where(~short, ids.str.zfill(16))
+        warnings.warn(
+            f"{problems.source}, veld '{field}': {int(short.sum())} BAG-ids zonder voorloopnullen "
+            "(bijv. opgeslagen door Excel) aangevuld tot 16 cijfers",
+            SourceWarning,
+            stacklevel=3,
+        )
     good = ids.str.fullmatch(_BAG_ID_RE).fillna(False).astype(bool)
     bad = ids.notna() & ~good
-    short = bad & ids.str.fullmatch(r"\d{12,15}").fillna(False).astype(bool)
-    _report_rows(
-        problems,
-        field,
-        "geen BAG-id van 16 cijfers (voorloopnullen weggevallen, bijv. door Excel?)",
-        short,
-        text,
-        first,
-    )
-    _report_rows(problems, field, "geen BAG-id van 16 cijfers", bad & ~short, text, first)
+    _report_rows(problems, field, "geen BAG-id van 16 cijfers", bad, text, first)
     return ids.where(good)
 
 

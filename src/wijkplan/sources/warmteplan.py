@@ -1,6 +1,6 @@
 """The adopted heat plan: districts, strategy and phase per buurt, the aquathermal project.
 
-Three forms are read, in this order of preference in a data folder:
+Two forms are read, in this order of preference in a data folder:
 
 1. ``warmteplan.yaml``: the hand-edited form wijkplan ships for Alphen aan den Rijn
    (``data/warmte/warmteplan-2022.yaml``): districts (verkenningsgebieden) with their buurten
@@ -11,9 +11,9 @@ Three forms are read, in this order of preference in a data folder:
 2. ``warmteplan.csv`` / ``warmteplan.xlsx``: a municipality's own table, one row per buurt
    (``buurtcode``, ``strategie``; optional ``fase``, ``startjaar``, ``gebied_id``,
    ``gebied_naam``, ``bron``).
-3. ``warmtegebieden.*``: a municipality's own district polygons (``gebied_id``, ``naam``;
-   optional ``strategie``, ``fase``, ``startjaar``); a buurt belongs to a district when
-   most of its area lies inside. It replaces the districts of the plan it goes with.
+A municipality's own district polygons (``warmtegebieden.*``) are read by
+:mod:`wijkplan.sources.warmtegebieden`; the YAML schema is in
+:mod:`wijkplan.sources._warmteplan_schema`.
 
 This module only reads and validates; :mod:`wijkplan.build.heat` combines the plan with
 the boundaries and the indicator.
@@ -24,32 +24,25 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
-import geopandas as gpd
 import pandas as pd
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    StrictInt,
-    StrictStr,
-)
 from pydantic import ValidationError as PydanticError
 
-from wijkplan.config.heat import OBJECT_KINDS as CONFIG_OBJECT_KINDS
 from wijkplan.config.heat import PHASES, STRATEGIES
 from wijkplan.errors import SourceNotFoundError, ValidationError
 from wijkplan.problems import Problems
-from wijkplan.settings import BUURTCODE_RE, GEMEENTECODE_RE, WIJKCODE_RE, is_sample
-from wijkplan.sources._io import find_source, read_vector
+from wijkplan.settings import BUURTCODE_RE, is_sample
+from wijkplan.sources._warmteplan_schema import (
+    BOUNDARY_KINDS,
+    DOCUMENT,
+    ERROR_TYPE,
+    RECORDS,
+    Document,
+)
 from wijkplan.sources.statline import read_text
-from wijkplan.sources.validate import to_rd
 from wijkplan.yamlfile import Report, read_yaml, refuse
 
 __all__ = [
@@ -59,17 +52,11 @@ __all__ = [
     "BuurtPlan",
     "HeatDistrict",
     "HeatPlan",
-    "find_district_polygons",
     "find_plan",
-    "load_district_polygons",
     "load_plan",
     "load_plan_table",
 ]
 
-#: How a district's extent is known: published, or an assumption of whoever wrote the plan.
-BOUNDARY_KINDS = ("gepubliceerd", "aanname")
-#: Kinds of object an aquathermal project can connect (the heat config's kinds, and homes).
-OBJECT_KINDS = ("woningen", *CONFIG_OBJECT_KINDS)
 #: Names of the plan files in a data folder, in order of preference.
 PLAN_NAMES = ("warmteplan.yaml", "warmteplan.yml", "warmteplan.csv", "warmteplan.xlsx")
 
@@ -163,165 +150,6 @@ class HeatPlan:
         return next((d for d in self.districts if d.gebied_id == gebied_id), None)
 
 
-# --------------------------------------------------------------------------- YAML schema
-
-
-def _strip(value: object) -> object:
-    return " ".join(value.split()) if isinstance(value, str) else value
-
-
-def _not_blank(value: str) -> str:
-    if not value:
-        raise ValueError("mag niet leeg zijn")
-    return value
-
-
-Text = Annotated[StrictStr, BeforeValidator(_strip), AfterValidator(_not_blank)]
-OptionalText = Annotated[StrictStr | None, BeforeValidator(_strip)]
-Year = Annotated[StrictInt, Field(ge=1900, le=2100)]
-
-
-def _one_of(values: Sequence[str], what: str) -> AfterValidator:
-    def check(value: str) -> str:
-        if value not in values:
-            raise ValueError(f"onbekende {what} (kies uit: {', '.join(values)})")
-        return value
-
-    return AfterValidator(check)
-
-
-def _codes(pattern: re.Pattern[str], what: str) -> AfterValidator:
-    def check(values: list[str]) -> list[str]:
-        bad = [v for v in values if not pattern.match(v)]
-        if bad:
-            raise ValueError(f"onjuist gevormde {what}: {', '.join(map(repr, bad))}")
-        if len(set(values)) != len(values):
-            raise ValueError(f"{what} staat twee keer in de lijst")
-        return values
-
-    return AfterValidator(check)
-
-
-def _none_is_empty(value: object) -> object:
-    return [] if value is None else value
-
-
-Strategy = Annotated[StrictStr, BeforeValidator(_strip), _one_of(STRATEGIES, "strategie")]
-Phase = Annotated[StrictStr, BeforeValidator(_strip), _one_of(PHASES, "fase")]
-BuurtCodes = Annotated[
-    list[StrictStr], BeforeValidator(_none_is_empty), _codes(BUURTCODE_RE, "buurtcode")
-]
-WijkCodes = Annotated[
-    list[StrictStr], BeforeValidator(_none_is_empty), _codes(WIJKCODE_RE, "wijkcode")
-]
-
-
-class _Record(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
-
-
-class _Meta(_Record):
-    titel: Text
-    gemeentecode: Annotated[StrictStr, AfterValidator(lambda v: _gemeentecode(v))]
-    bron: Text
-    vastgesteld: dt.date | None = None
-    stand_op: dt.date | None = None
-    toelichting: OptionalText = None
-
-
-def _gemeentecode(value: str) -> str:
-    if not GEMEENTECODE_RE.match(value):
-        raise ValueError("onjuist gevormde gemeentecode (GM + 4 cijfers)")
-    return value
-
-
-class _Default(_Record):
-    strategie: Strategy
-    bron: OptionalText = None
-
-
-class _District(_Record):
-    gebied_id: Text
-    naam: Text
-    volgnummer: StrictInt | None = None
-    buurtcodes: BuurtCodes = []
-    wijkcodes: WijkCodes = []
-    begrenzing: Annotated[StrictStr, _one_of(BOUNDARY_KINDS, "begrenzing")]
-    begrenzing_bron: OptionalText = None
-    strategie: Strategy
-    warmtebron: OptionalText = None
-    strategie_bron: Text
-    fase: Phase | None = None
-    fase_bron: OptionalText = None
-    startjaar: Year | None = None
-    startjaar_bron: OptionalText = None
-    periode: Annotated[
-        StrictStr | None,
-        BeforeValidator(lambda v: _strip(str(v)) if isinstance(v, int) else _strip(v)),
-    ] = None
-
-
-class _BuurtRow(_Record):
-    buurtcode: Annotated[StrictStr, AfterValidator(lambda v: _buurtcode(v))]
-    strategie: Strategy
-    fase: Phase | None = None
-    startjaar: Year | None = None
-    bron: Text
-
-
-def _buurtcode(value: str) -> str:
-    if not BUURTCODE_RE.match(value):
-        raise ValueError("onjuist gevormde buurtcode (BU + 8 tekens)")
-    return value
-
-
-class _Share(_Record):
-    waarde: Annotated[
-        float, BeforeValidator(lambda v: float(v) if isinstance(v, int) else v), Field(ge=0, le=100)
-    ]
-    eenheid: Text
-    bron: Text
-
-
-class _Object(_Record):
-    naam: Text
-    soort: Annotated[StrictStr, _one_of(OBJECT_KINDS, "soort")]
-    eigenaar: OptionalText = None
-    status: Text
-    bron: Text
-    complex_naam: OptionalText = None
-    locatie: tuple[float, float] | None = None
-
-
-class _Aquathermal(_Record):
-    gebied_id: Text
-    naam: Text
-    bronwater: Text
-    techniek: Text
-    leverancier: OptionalText = None
-    leverancier_bron: OptionalText = None
-    aandeel_warmtevraag_ondertekenaars: _Share | None = None
-    objecten: list[_Object] = []
-    toelichting: OptionalText = None
-
-
-class _Document(_Record):
-    metadata: _Meta
-    buiten_gebieden: _Default
-    gebieden: list[_District] = []
-    buurten: Annotated[list[_BuurtRow], BeforeValidator(_none_is_empty)] = []
-    aquathermie: _Aquathermal | None = None
-
-
-SECTIONS = tuple(_Document.model_fields)
-RECORDS = {
-    "gebieden": ("gebied", "gebied_id"),
-    "buurten": ("buurt", "buurtcode"),
-}
-_DOCUMENT = "verwacht een YAML-document met de onderdelen " + ", ".join(SECTIONS)
-_ERROR_TYPE = "value_error"
-
-
 # --------------------------------------------------------------------------- loading
 
 
@@ -357,16 +185,16 @@ def load_plan(path: Path | str) -> HeatPlan:
 
 def parse_plan(text: str, *, source: str = "<warmteplan>", path: Path | None = None) -> HeatPlan:
     """Validate plan YAML ``text``; every problem is one line naming file, line and field."""
-    data, lines = read_yaml(text, source, _DOCUMENT)
-    report = Report(source, data, lines, records=RECORDS, error_type=_ERROR_TYPE)
+    data, lines = read_yaml(text, source, DOCUMENT)
+    report = Report(source, data, lines, records=RECORDS, error_type=ERROR_TYPE)
     for loc, key, line in lines.duplicates:
         report.duplicate_key(loc, key, line)
-    document: _Document | None = None
+    document: Document | None = None
     try:
-        document = _Document.model_validate(data)
+        document = Document.model_validate(data)
     except PydanticError as exc:
         for error in exc.errors():
-            if error["type"] == _ERROR_TYPE:  # our own checks: the message without its prefix
+            if error["type"] == ERROR_TYPE:  # our own checks: the message without its prefix
                 error = {**error, "msg": str(error["msg"]).removeprefix("Value error, ")}
             report.error(error)
     if document is not None:
@@ -376,7 +204,7 @@ def parse_plan(text: str, *, source: str = "<warmteplan>", path: Path | None = N
     return _plan(document, path or Path(source))
 
 
-def _check_references(doc: _Document, report: Report) -> None:
+def _check_references(doc: Document, report: Report) -> None:
     """Unique ids; a district has buurten or wijken; its buurten lie in its wijken."""
     seen: set[str] = set()
     for i, d in enumerate(doc.gebieden):
@@ -422,7 +250,7 @@ def _check_references(doc: _Document, report: Report) -> None:
             report.add(("buurten", i, "buurtcode"), f"buurt hoort niet bij {gm}", b.buurtcode)
 
 
-def _plan(doc: _Document, path: Path) -> HeatPlan:
+def _plan(doc: Document, path: Path) -> HeatPlan:
     m = doc.metadata
     a = doc.aquathermie
     aqua = None
@@ -498,23 +326,24 @@ def load_plan_table(path: Path | str) -> HeatPlan:
     """
     path = Path(path)
     problems = Problems(str(path))
-    frame = _read_table(path)
+    frame, header_row = _read_table(path)
     frame.columns = [str(c).strip().lower() for c in frame.columns]
     missing = [c for c in ("buurtcode", "strategie") if c not in frame.columns]
     for c in missing:
         problems.add(c, "verplichte kolom ontbreekt")
     problems.raise_if_any()
-    strategies = {_norm(s): s for s in STRATEGIES}
-    phases = {_norm(p): p for p in PHASES}
+    strategies = {normalised(s): s for s in STRATEGIES}
+    phases = {normalised(p): p for p in PHASES}
     rows: list[BuurtPlan] = []
     seen: set[str] = set()
     gemeenten: set[str] = set()
+    first = header_row + 1
     for i, rec in enumerate(frame.to_dict("records")):
-        line = i + 2  # the header is row 1
-        code = _cell(rec.get("buurtcode"))
-        strategie = _cell(rec.get("strategie"))
-        fase = _cell(rec.get("fase"))
-        jaar = _cell(rec.get("startjaar"))
+        line = i + first  # as a spreadsheet numbers its rows
+        code = cell(rec.get("buurtcode"))
+        strategie = cell(rec.get("strategie"))
+        fase = cell(rec.get("fase"))
+        jaar = cell(rec.get("startjaar"))
         if code is None and strategie is None:
             continue  # an empty row
         code = (code or "").upper()
@@ -525,7 +354,7 @@ def load_plan_table(path: Path | str) -> HeatPlan:
             problems.add("buurtcode", "buurt komt twee keer voor", code, line=line)
         seen.add(code)
         gemeenten.add(f"GM{code[2:6]}")
-        s = strategies.get(_norm(strategie or ""))
+        s = strategies.get(normalised(strategie or ""))
         if s is None:
             problems.add(
                 "strategie",
@@ -535,7 +364,7 @@ def load_plan_table(path: Path | str) -> HeatPlan:
             )
         f = None
         if fase is not None:
-            f = phases.get(_norm(fase))
+            f = phases.get(normalised(fase))
             if f is None:
                 problems.add(
                     "fase", f"onbekende fase (kies uit: {', '.join(PHASES)})", fase, line=line
@@ -556,9 +385,9 @@ def load_plan_table(path: Path | str) -> HeatPlan:
                     s,
                     f,
                     year,
-                    _cell(rec.get("bron")),
-                    _cell(rec.get("gebied_id")),
-                    _cell(rec.get("gebied_naam")),
+                    cell(rec.get("bron")),
+                    cell(rec.get("gebied_id")),
+                    cell(rec.get("gebied_naam")),
                 )
             )
     if len(gemeenten) > 1:
@@ -583,10 +412,12 @@ def load_plan_table(path: Path | str) -> HeatPlan:
     )
 
 
-def _read_table(path: Path) -> pd.DataFrame:
+def _read_table(path: Path) -> tuple[pd.DataFrame, int]:
+    """The table as text cells and the row number of its header: the first row that names
+    ``buurtcode`` (a title row above it, as a spreadsheet often has, is passed over)."""
     if path.suffix.lower() == ".xlsx":
         try:
-            return pd.read_excel(path, dtype=str, sheet_name=0)
+            raw = pd.read_excel(path, dtype=str, sheet_name=0, header=None)
         except (ValueError, OSError, KeyError) as exc:
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             raise ValidationError([f"{path}: geen leesbaar Excel-bestand ({first})"]) from exc
@@ -594,115 +425,45 @@ def _read_table(path: Path) -> pd.DataFrame:
             if type(exc).__module__.startswith(("openpyxl", "zipfile")):
                 raise ValidationError([f"{path}: geen leesbaar Excel-bestand ({exc})"]) from exc
             raise
-    text = read_text(path)
-    if not text.strip():
-        raise ValidationError([f"{path}: het bestand is leeg"])
-    header = text.split("\n", 1)[0]
-    sep = ";" if header.count(";") > header.count(",") else ","
-    try:
-        return pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
-    except pd.errors.ParserError as exc:
-        first = str(exc).strip().splitlines()[0]
-        raise ValidationError([f"{path}: geen leesbaar CSV-bestand ({first})"]) from exc
+    else:
+        text = read_text(path)
+        if not text.strip():
+            raise ValidationError([f"{path}: het bestand is leeg"])
+        lines = text.splitlines()
+        header = next((line for line in lines[:10] if "buurtcode" in line.lower()), lines[0])
+        sep = ";" if header.count(";") > header.count(",") else ","
+        try:
+            raw = pd.read_csv(
+                io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, header=None
+            )
+        except pd.errors.ParserError as exc:
+            first = str(exc).strip().splitlines()[0]
+            raise ValidationError([f"{path}: geen leesbaar CSV-bestand ({first})"]) from exc
+    at = next(
+        (
+            i
+            for i in range(min(len(raw), 10))
+            if any(str(v).strip().lower() == "buurtcode" for v in raw.iloc[i])
+        ),
+        0,
+    )
+    frame = raw.iloc[at + 1 :].reset_index(drop=True)
+    frame.columns = [
+        str(v).strip() if cell(v) is not None else f"kolom {j + 1}"
+        for j, v in enumerate(raw.iloc[at])
+    ]
+    return frame, at + 1
 
 
-def _cell(value: Any) -> str | None:
+def cell(value: Any) -> str | None:
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return None
     text = " ".join(str(value).split())
     return text or None
 
 
-def _norm(text: str) -> str:
+def normalised(text: str) -> str:
     return re.sub(r"[\s_-]+", " ", text.strip().casefold()).replace(" / ", "/")
-
-
-# --------------------------------------------------------------------------- district polygons
-
-
-def find_district_polygons(data_dir: Path | str) -> Path | None:
-    """A municipality's own district polygons: ``warmtegebieden.*`` in ``data_dir``."""
-    return find_source(Path(data_dir), "warmtegebieden")
-
-
-@dataclass
-class DistrictPolygons:
-    """District polygons and the buurten each one holds (most of their area inside)."""
-
-    frame: gpd.GeoDataFrame
-    districts: tuple[HeatDistrict, ...]
-    notes: list[str] = field(default_factory=list)
-
-
-def load_district_polygons(
-    path: Path | str, buurten: gpd.GeoDataFrame, *, share: float = 0.5
-) -> DistrictPolygons:
-    """Read district polygons and assign each buurt to the district that holds ``share`` of it.
-
-    Columns ``gebied_id`` and ``naam`` are required; ``strategie``, ``fase`` and
-    ``startjaar`` are optional and validated against the vocabulary.
-    """
-    path = Path(path)
-    problems = Problems(str(path))
-    raw = read_vector(path)
-    raw.columns = [c if c == raw.geometry.name else str(c).strip().lower() for c in raw.columns]
-    for c in ("gebied_id", "naam"):
-        if c not in raw.columns:
-            problems.add(c, "verplichte kolom ontbreekt")
-    problems.raise_if_any()
-    frame = to_rd(raw, problems)
-    problems.raise_if_any()
-    assert frame is not None
-    frame = frame[frame.geometry.notna() & ~frame.geometry.is_empty]
-    ids = frame["gebied_id"].astype(str).str.strip()
-    problems.add_capped("gebied_id", "gebied komt twee keer voor", list(ids[ids.duplicated()]))
-    strategies = {_norm(s): s for s in STRATEGIES}
-    phases = {_norm(p): p for p in PHASES}
-    b = buurten.to_crs(frame.crs)[["buurtcode", "wijkcode", "geometry"]]
-    area = b.geometry.area
-    districts: list[HeatDistrict] = []
-    notes: list[str] = []
-    for rec, gid in zip(frame.itertuples(), ids, strict=True):
-        raw_s = _cell(getattr(rec, "strategie", None))
-        s = "nog te bepalen" if raw_s is None else strategies.get(_norm(raw_s))
-        if s is None:
-            problems.add("strategie", f"{gid}: onbekende strategie", raw_s)
-            continue
-        raw_f = _cell(getattr(rec, "fase", None))
-        f = None if raw_f is None else phases.get(_norm(raw_f))
-        if raw_f is not None and f is None:
-            problems.add("fase", f"{gid}: onbekende fase", raw_f)
-            continue
-        raw_y = _cell(getattr(rec, "startjaar", None))
-        year = None
-        if raw_y is not None:
-            try:
-                year = int(float(raw_y))
-            except ValueError:
-                problems.add("startjaar", f"{gid}: geen jaartal", raw_y)
-        inside = b.geometry.intersection(rec.geometry).area / area.where(area > 0)
-        codes = tuple(b.loc[inside >= share, "buurtcode"].astype(str))
-        if not codes:
-            notes.append(
-                f"{path.name}: warmtegebied {gid} bevat van geen enkele buurt het grootste deel"
-            )
-        districts.append(
-            HeatDistrict(
-                gebied_id=gid,
-                naam=str(rec.naam),
-                buurtcodes=codes,
-                wijkcodes=(),
-                begrenzing="gepubliceerd",
-                strategie=s,
-                fase=f,
-                startjaar=year,
-                begrenzing_bron=f"vlakken van de gemeente ({path.name}); buurten met minstens "
-                f"{share:.0%} van hun oppervlak in het gebied",
-                strategie_bron=f"{path.name}" if raw_s is not None else None,
-            )
-        )
-    problems.raise_if_any()
-    return DistrictPolygons(frame, tuple(districts), notes)
 
 
 def buurten_of_district(district: HeatDistrict, wijk_of: dict[str, str]) -> tuple[str, ...]:
