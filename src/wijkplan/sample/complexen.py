@@ -2,7 +2,8 @@
 
 Placement follows public facts where they exist (for Alphen aan den Rijn:
 Woonforte in Alphen-stad and Boskoop, Habeko in the former Rijnwoude villages,
-Woonforte's Herculesflat of about 150 homes in the Planetenbuurt) and otherwise
+Woonforte's Herculesflat in the Planetenbuurt; its number of homes is not public,
+the 150 here is sample data like every other number in this file) and otherwise
 a documented heuristic: about a quarter of each wijk's housing stock is social
 rental, spread over the residential buurten in complexes of 12 to 200 homes.
 """
@@ -32,7 +33,8 @@ TERRITORIES: dict[str, dict[str, str]] = {
 }
 DEFAULT_CORPORATIE: dict[str, str] = {"GM0484": "Woonforte"}
 
-#: Complexes known by name from public sources: (gemeente, buurtcode, naam, corporatie, woningen, type).
+#: Complexes known by name from public sources: (gemeente, buurtcode, naam, corporatie, woningen,
+#: type). Only the name, corporation and buurt are public; homes and type are sample values.
 KNOWN_COMPLEXES = (
     ("GM0484", "BU04840210", "Herculesflat", "Woonforte", 150, "meergezinswoning (galerijflat)"),
 )
