@@ -8,6 +8,7 @@ bundled data.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import io
 import subprocess
 import sys
@@ -16,9 +17,11 @@ from pathlib import Path
 import docx
 import geopandas as gpd
 import pytest
+from matplotlib.text import Text
 from shapely.geometry import LineString, Point, box
 
 import wijkplan.wup as wup
+from wijkplan.areas import Area
 from wijkplan.cli import main
 from wijkplan.dossier.model import (
     AfspraakRow,
@@ -38,7 +41,7 @@ from wijkplan.dossier.model import (
     Ref,
 )
 from wijkplan.report import ABSENT, REAL, SAMPLE, BuildReport, SourceEntry
-from wijkplan.wup.figure import MapInput, render_map
+from wijkplan.wup.figure import MapInput, draw_map, render_map
 from wijkplan.wup.markdown import TEAM_PLACEHOLDER
 from wijkplan.wup.outline import TEAM_SECTIONS, build_outline
 
@@ -95,7 +98,13 @@ def _heat() -> Heat:
             Quantity("woningen", "Woningvoorraad", 3300, "aantal", "CBS 85984NED"),
             Quantity("aandeel_meergezins", "gestapeld", 0.81, "fractie", "CBS 85984NED"),
             Quantity("aandeel_label_ab", "labels", 0.31, "fractie", f"EP-Online, {SAMPLE_BRON}"),
-            Quantity("aandeel_voor_1975", "oud", 0.88, "fractie", "BAG panden (bag-light.gpkg)"),
+            Quantity(
+                "aandeel_voor_1975",
+                "oud",
+                0.88,
+                "fractie",
+                "BAG panden (bag-light.gpkg, voorbeelddata)",
+            ),
             Quantity("warmtevraag_gj", "Warmtevraag", 81234.5, "GJ per jaar", "gasverbruik CBS"),
         ],
         pbl=PblResult("warmtenet MT", "S2a", 412.0, 380.5, "PBL Startanalyse 2020"),
@@ -422,7 +431,7 @@ def test_docx_shows_strategy_indication_phase_and_published_share(fake_make, tmp
     assert "70 % — zoals gepubliceerd, niet door wijkplan berekend" in text
     assert "0,03517" in text and "GJ/m³" in text and "algemene constante" in text
     assert "31 % (voorbeelddata)" in text  # a sample input marked per figure
-    assert "88 % (voorbeelddata)" in text  # its source file is sample data in the report
+    assert "88 % (voorbeelddata)" in text  # its source says it rests on sample data
     assert "3.560 (voorbeelddata)" not in text and "3.560" in text  # a real figure is not
     assert "48 % van de woningen" in text  # the CBS corporation share
     assert "Woonforte" in text and "8 %" in text  # 248 of 3.300 homes in complexes
@@ -538,6 +547,295 @@ def test_map_png_size_fits_the_page():
     image = mpimg.imread(io.BytesIO(render_map(_map_input()).png), format="png")
     height, width = image.shape[:2]
     assert 1200 <= width <= 1800 and 0.6 <= height / width <= 1.0
+
+
+# ---------------------------------------------------------------------------- review findings
+
+
+def _sample(row):
+    """``row`` as the dossier marks a row on sample data (its ``voorbeelddata`` flag).
+
+    Set directly on the frozen instance while the model does not have the field yet.
+    """
+    if "voorbeelddata" in {f.name for f in dataclasses.fields(row)}:
+        return dataclasses.replace(row, voorbeelddata=True)
+    object.__setattr__(row, "voorbeelddata", True)
+    return row
+
+
+def _markdown(tmp_path: Path) -> str:
+    return wup.write_wup("wg-planetenbuurt", "x", tmp_path / "p.md").read_text(encoding="utf-8")
+
+
+def _section(text: str, title: str) -> str:
+    """The Markdown of one section: from its heading to the next heading of its level."""
+    start = text.index(f"## {title}\n")
+    level = text[start:].split(" ", 1)[0]
+    end = text.find(f"\n{level} ", start + len(level))
+    return text[start : end if end >= 0 else None]
+
+
+def test_docx_properties_are_the_drafts_own_not_the_templates(fake_make, tmp_path):
+    fake_make(_dossier())
+    before = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    out = wup.write_wup("wg-planetenbuurt", "x", tmp_path / "p.docx")
+    props = docx.Document(str(out)).core_properties
+    assert before <= props.created <= dt.datetime.now(dt.UTC)  # not python-docx's 2013
+    assert props.modified == props.created
+    assert props.title == "Wijkuitvoeringsplan Planetenbuurt — concept"
+    assert (
+        props.subject
+        == "Warmtegebied Planetenbuurt (wg-planetenbuurt), gemeente Alphen aan den Rijn"
+    )
+    assert props.author == "wijkplan" and props.last_modified_by == "wijkplan"
+
+
+def _linestyles(figure, gid: str) -> list:
+    ax = figure.axes[0]
+    found = [c for c in ax.collections if c.get_gid() == gid]
+    assert found, f"geen lijn {gid!r} op de kaart"
+    return [dashes for c in found for _, dashes in c.get_linestyle()]
+
+
+def test_map_draws_an_assumed_boundary_dashed_with_its_legend_entry():
+    solid = draw_map(_map_input())
+    assert _linestyles(solid.figure, "grens-gebied") == [None]  # published: a solid line
+    assert not any("begrenzing aangenomen" in label for label in solid.legend)
+
+    own = draw_map(dataclasses.replace(_map_input(), begrenzing="aanname"))
+    assert all(dashes for dashes in _linestyles(own.figure, "grens-gebied"))
+    assert "grens van het gebied: begrenzing aangenomen (niet gepubliceerd)" in own.legend
+
+    # a wijk holding an assumed district (Boskoop-West in wijk Boskoop): the district dashed
+    districts = gpd.GeoDataFrame(
+        {
+            "gebied_id": ["wg-west", "wg-planetenbuurt"],
+            "naam": ["Boskoop-West", "Planetenbuurt"],
+            "begrenzing": ["aanname", "gepubliceerd"],
+        },
+        geometry=[box(0, 0, 1000, 1000), box(1000, 0, 2000, 1000)],
+        crs="EPSG:28992",
+    )
+    wijk = draw_map(dataclasses.replace(_map_input(), warmtegebieden=districts))
+    assert all(dashes for dashes in _linestyles(wijk.figure, "warmtegebied-aanname"))
+    assert _linestyles(wijk.figure, "warmtegebied") == [None]
+    assert "warmtegebied Boskoop-West: begrenzing aangenomen (niet gepubliceerd)" in wijk.legend
+    assert "warmtegebied Planetenbuurt (begrenzing gepubliceerd)" in wijk.legend
+
+
+def test_map_input_takes_the_districts_and_the_areas_own_boundary():
+    districts = gpd.GeoDataFrame(
+        {
+            "gebied_id": ["wg-west", "wg-planetenbuurt"],
+            "naam": ["Boskoop-West", "Planetenbuurt"],
+            "begrenzing": ["aanname", "gepubliceerd"],
+        },
+        geometry=[box(0, 0, 1000, 1000), box(1000, 0, 2000, 1000)],
+        crs="EPSG:28992",
+    )
+    base = _map_input()
+    layers = type(
+        "Layers",
+        (),
+        {
+            "buurten": base.buurten,
+            "wijken": base.wijken,
+            "complexen": base.complexen,
+            "warmtegebieden": districts,
+            "aquathermie": None,
+            "warmteplan": None,
+        },
+    )()
+    codes = ("BU04840210", "BU04840211")
+    heat = dataclasses.replace(_heat(), begrenzing="aanname", aquathermie=None)
+    district = wup.map_input(
+        Area("warmtegebied", "wg-west", "Boskoop-West", codes), _dossier(heat=heat), layers
+    )
+    assert district.begrenzing == "aanname"
+    assert district.warmtegebieden is not None
+    assert list(district.warmtegebieden["gebied_id"]) == ["wg-planetenbuurt"]  # not itself
+    wijk = wup.map_input(Area("wijk", "WK048470", "Boskoop", codes), _dossier(heat=_heat()), layers)
+    assert wijk.begrenzing is None
+    assert wijk.warmtegebieden is not None and len(wijk.warmtegebieden) == 2
+
+
+def _crowded_project() -> gpd.GeoDataFrame:
+    """The Alrijne objects a few metres apart; the Herculesflat and a complex on sample data."""
+    return gpd.GeoDataFrame(
+        {
+            "onderdeel": ["bronwater", "object", "object", "object", "object", "complex"],
+            "naam": [
+                "Oude Rijn",
+                "Alrijne Ziekenhuis",
+                "Verpleeghuis Oudshoorn",
+                "Nieuwbouw Scala College",
+                "Herculesflat",
+                "Planetenbuurt-Noord veld",
+            ],
+            "ligging": [
+                "schematisch",
+                "schematisch",
+                "schematisch",
+                "bij benadering",
+                "voorbeelddata",
+                "bron",
+            ],
+            "voorbeelddata": [True, False, False, False, True, True],
+            "bron": [
+                "voorbeelddata (wijkplan)",
+                "gemeente",
+                "gemeente",
+                "gemeente",
+                "Woonforte",
+                "x",
+            ],
+        },
+        geometry=[
+            LineString([(-2000, -120), (4000, -80)]),
+            Point(400, 300),
+            Point(412, 306),
+            Point(405, 290),
+            Point(500, 740),
+            Point(505, 745),
+        ],
+        crs="EPSG:28992",
+    )
+
+
+def test_map_numbers_objects_without_overlaps_and_marks_each_part():
+    drawn = draw_map(dataclasses.replace(_map_input(), aquathermie=_crowded_project()))
+    legend = drawn.legend
+    assert "bronwater: Oude Rijn (schematisch, voorbeelddata)" in legend
+    assert "Alrijne Ziekenhuis (schematisch)" in legend
+    assert "Nieuwbouw Scala College (bij benadering)" in legend
+    assert "Herculesflat (voorbeelddata)" in legend
+    assert "Planetenbuurt-Noord veld (voorbeelddata)" in legend
+    assert "complex in het plangebied (voorbeelddata)" in legend
+    assert drawn.voorbeelddata
+
+    figure = drawn.figure
+    figure.canvas.draw()
+    renderer = figure.canvas.get_renderer()
+    ax = figure.axes[0]
+    numbers = [t for t in ax.texts if t.get_gid() == "aquathermie-nummer"]
+    assert sorted(t.get_text() for t in numbers) == ["1", "2", "3", "4", "5"]
+    labels = numbers + [t for t in ax.texts if t.get_gid() == "buurtnaam"]
+    boxes = [Text.get_window_extent(t, renderer) for t in labels]  # the text, not its leader
+    overlaps = [
+        (a.get_text(), b.get_text())
+        for i, (a, box_a) in enumerate(zip(labels, boxes, strict=True))
+        for b, box_b in list(zip(labels, boxes, strict=True))[i + 1 :]
+        if box_a.overlaps(box_b)
+    ]
+    assert overlaps == []
+
+
+def test_the_text_says_where_parts_lie_in_the_tables_words(fake_make, tmp_path):
+    aq = _heat().aquathermie
+    assert aq is not None
+    alrijne, hercules = aq.onderdelen
+    schematic = dataclasses.replace(
+        aq,
+        onderdelen=[
+            dataclasses.replace(alrijne, ligging="schematisch"),
+            dataclasses.replace(hercules, ligging="voorbeelddata"),
+        ],
+    )
+    fake_make(_dossier(heat=dataclasses.replace(_heat(), aquathermie=schematic)))
+    section = _section(_markdown(tmp_path), "Aquathermie")
+    assert "| Alrijne ziekenhuis | ziekenhuis | Alrijne Zorggroep |" in section
+    assert "| schematisch |" in section
+    assert "bij benadering" not in section
+    assert "Schematisch: het plangebied en Alrijne ziekenhuis." in section
+    assert "Voorbeelddata: Herculesflat." in section
+
+    fake_make(_dossier())  # Alrijne "bij benadering" in the table: so in the text
+    section = _section(_markdown(tmp_path), "Aquathermie")
+    assert "| bij benadering |" in section
+    assert "Bij benadering: Alrijne ziekenhuis." in section
+    assert "Schematisch: het plangebied." in section
+
+
+def test_whole_numbers_never_show_decimals(fake_make, tmp_path):
+    heat = _heat()
+    heat = dataclasses.replace(
+        heat,
+        startjaar=2022.0,  # type: ignore[arg-type]  # as read from a column with empty cells
+        buurten=[
+            dataclasses.replace(b, woningen=float(b.woningen or 0), startjaar=2022.0)  # type: ignore[arg-type]
+            for b in heat.buurten or []
+        ],
+    )
+    d = _dossier(heat=heat)
+    rows = [dataclasses.replace(r, bouwjaar=float(r.bouwjaar or 0)) for r in d.complexen.lijst]  # type: ignore[arg-type]
+    fake_make(dataclasses.replace(d, complexen=dataclasses.replace(d.complexen, lijst=rows)))
+    text = _markdown(tmp_path)
+    assert not [n for n in (2022, 1961, 1969, 1800, 1500, 98, 150) if f"{n}.0" in text]
+    assert "| Startjaar | 2022 | Niet gepubliceerd |" in text
+    assert "| WOO-0031 | Planetenbuurt-Noord veld | Woonforte | 98 | 1961 | D |" in text
+    assert "| Planetenbuurt-Noord (BU04840210) | 1.800 |" in text
+
+    # without a heat plan: what the ledger says about the district
+    fake_make(
+        dataclasses.replace(
+            _dossier(heat=Heat(beschikbaar=False)),
+            periode="2023-2024",
+            startjaar=2023.0,  # type: ignore[arg-type]
+        )
+    )
+    text = _markdown(tmp_path)
+    assert "| Startjaar | 2023 | afsprakenregister |" in text and "2023.0" not in text
+
+
+def test_sample_data_is_marked_per_buurt_per_part_and_on_the_map(fake_make, tmp_path):
+    heat = _heat()
+    north, south = heat.buurten or []
+    aq = heat.aquathermie
+    assert aq is not None
+    alrijne, hercules = aq.onderdelen
+    # the dossier says so itself: flags, and a source that says "voorbeelddata"
+    hercules = _sample(dataclasses.replace(hercules, bron="woonforte.nl", ligging="bron"))
+    heat = dataclasses.replace(
+        heat,
+        buurten=[_sample(north), south],
+        aquathermie=dataclasses.replace(aq, onderdelen=[alrijne, hercules]),
+    )
+    fake_make(_dossier(heat=heat))
+    text = _markdown(tmp_path)
+    table = _section(text, "Fase en tijdpad")
+    assert "**Per buurt: plan en indicatie (voorbeelddata)**" in table
+    assert (
+        "| Planetenbuurt-Noord (BU04840210) | 1.800 (voorbeelddata) | warmtenet lage temperatuur "
+        "| verkenning | warmtenet midden/hoge temperatuur (voorbeelddata) |"
+    ) in table
+    assert "| Planetenbuurt-Zuid (BU04840211) | 1.500 | warmtenet lage temperatuur |" in table
+    assert "woningen en indicatie van die buurt berusten op voorbeelddata" in table
+    assert "- Fase en tijdpad, de tabel per buurt: woningen en indicatie" in text  # title page
+    complexes = _section(text, "Complexen in het plangebied")
+    assert "| Herculesflat (voorbeelddata) | Woonforte | 150 (voorbeelddata) |" in complexes
+
+    kaart = render_map(_map_input())
+    assert kaart.voorbeelddata  # the sample complexes: the image says so at its foot
+    plain = render_map(_map_input(aquathermie=False, sample=False))
+    assert not plain.voorbeelddata
+
+
+@pytest.mark.slow
+def test_end_to_end_the_assumed_boskoop_west_is_dashed_and_years_are_whole(built_layers):
+    wijk = wup.make_wup("WK048470", built_layers)
+    assert "warmtegebied Boskoop-West: begrenzing aangenomen (niet gepubliceerd)" in (
+        wijk.kaart.legend
+    )
+    district = wup.make_wup("wg-boskoop-west", built_layers)
+    assert "grens van het gebied: begrenzing aangenomen (niet gepubliceerd)" in (
+        district.kaart.legend
+    )
+    from wijkplan.wup.markdown import render_markdown
+
+    text = render_markdown(district.document, "k.png")
+    assert "| Startjaar | 2023 |" in text and "2023.0" not in text
+    planeten = wup.make_wup("wg-planetenbuurt", built_layers)
+    assert "Herculesflat (voorbeelddata)" in planeten.kaart.legend
 
 
 # ---------------------------------------------------------------------------- errors, atomic

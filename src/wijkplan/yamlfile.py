@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 import yaml
 
+from wijkplan.errors import SourceNotFoundError
 from wijkplan.problems import Problems
 
 if TYPE_CHECKING:
@@ -231,3 +233,13 @@ class Report:
         for line, record, field, message, value in sorted(self._found, key=lambda p: p[0]):
             problems.add(field, message, value, line=line or None, record=record)
         problems.raise_if_any()
+
+
+def read_text_file(path: Path, missing: str) -> str:
+    """A hand-edited file's text (UTF-8); ``missing`` names what is missing when it is absent."""
+    if not path.is_file():
+        raise SourceNotFoundError(f"{path}: {missing} bestaat niet")
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        refuse(str(path), f"geen UTF-8-tekst ({exc.reason} bij byte {exc.start})")

@@ -44,8 +44,7 @@ from wijkplan.afspraken.model import (
     Regiegebied,
     Warmtegebied,
 )
-from wijkplan.errors import SourceNotFoundError
-from wijkplan.yamlfile import Report, read_yaml, refuse
+from wijkplan.yamlfile import Report, read_text_file, read_yaml
 
 if TYPE_CHECKING:
     from wijkplan.areas import Areas
@@ -70,12 +69,7 @@ def load_ledger(path: Path | str, *, areas: Areas | None = None) -> Ledger:
     the ledger itself.
     """
     path = Path(path)
-    if not path.is_file():
-        raise SourceNotFoundError(f"{path}: afsprakenbestand bestaat niet")
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        refuse(str(path), f"geen UTF-8-tekst ({exc.reason} bij byte {exc.start})")
+    text = read_text_file(path, "afsprakenbestand")
     return parse_ledger(text, source=str(path), areas=areas)
 
 

@@ -15,7 +15,6 @@ problem at once, one line each, naming the file, the dotted key and the value::
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -29,8 +28,8 @@ from wijkplan.config._schema import (
     PRIORITY_COMPONENTS,
     SCORE_COLUMNS,
     ConfigFile,
+    read_toml,
 )
-from wijkplan.errors import SourceNotFoundError
 from wijkplan.problems import Problems
 
 if TYPE_CHECKING:
@@ -90,17 +89,7 @@ def _load_default() -> LiveabilityConfig:
 
 
 def _load(path: Path) -> LiveabilityConfig:
-    if not path.is_file():
-        raise SourceNotFoundError(f"{path}: configuratiebestand bestaat niet")
-    problems = Problems(str(path))
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except UnicodeDecodeError as exc:
-        problems.add(None, f"geen UTF-8-tekst ({exc.reason} bij byte {exc.start})")
-        raise problems.error() from None
-    except tomllib.TOMLDecodeError as exc:
-        problems.add(None, f"geen geldige TOML ({exc})")
-        raise problems.error() from None
+    raw, problems = read_toml(path)
     return _parse(raw, problems)
 
 

@@ -15,7 +15,9 @@ from __future__ import annotations
 import itertools
 import math
 import re
+import tomllib
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Annotated, Any
 
 from pydantic import (
@@ -34,6 +36,9 @@ from pydantic import (
     model_validator,
 )
 from pydantic_core import InitErrorDetails, PydanticCustomError
+
+from wijkplan.errors import SourceNotFoundError
+from wijkplan.problems import Problems
 
 #: The Leefbaarometer score columns, in band order.
 SCORE_COLUMNS = ("lbm", "afw", "won", "fys", "vrz", "soc", "onv")
@@ -298,3 +303,20 @@ class ConfigFile(_Table):
     privacy: Privacy
     incidenten: Incidenten
     prioriteit: Prioriteit
+
+
+def read_toml(path: Path) -> tuple[dict[str, Any], Problems]:
+    """A configuration file's TOML and the collector for its problems; an unreadable file is
+    one line (not UTF-8, not TOML), a missing one SourceNotFoundError."""
+    if not path.is_file():
+        raise SourceNotFoundError(f"{path}: configuratiebestand bestaat niet")
+    problems = Problems(str(path))
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as exc:
+        problems.add(None, f"geen UTF-8-tekst ({exc.reason} bij byte {exc.start})")
+        raise problems.error() from None
+    except tomllib.TOMLDecodeError as exc:
+        problems.add(None, f"geen geldige TOML ({exc})")
+        raise problems.error() from None
+    return raw, problems

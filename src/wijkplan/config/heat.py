@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import operator
 import re
-import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -42,8 +41,7 @@ from pydantic import (
 )
 from pydantic import ValidationError as PydanticError
 
-from wijkplan.config._schema import ERROR_TYPE, Loc, _Table, invalid, raise_all
-from wijkplan.errors import SourceNotFoundError
+from wijkplan.config._schema import ERROR_TYPE, Loc, _Table, invalid, raise_all, read_toml
 from wijkplan.problems import Problems
 
 if TYPE_CHECKING:
@@ -445,17 +443,7 @@ def _load_default() -> HeatConfig:
 
 
 def _load(path: Path, vocabulary: Mapping[str, tuple[str, ...]] | None) -> HeatConfig:
-    if not path.is_file():
-        raise SourceNotFoundError(f"{path}: configuratiebestand bestaat niet")
-    problems = Problems(str(path))
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except UnicodeDecodeError as exc:
-        problems.add(None, f"geen UTF-8-tekst ({exc.reason} bij byte {exc.start})")
-        raise problems.error() from None
-    except tomllib.TOMLDecodeError as exc:
-        problems.add(None, f"geen geldige TOML ({exc})")
-        raise problems.error() from None
+    raw, problems = read_toml(path)
     return _parse(raw, problems, vocabulary)
 
 

@@ -32,7 +32,7 @@ import pandas as pd
 from pydantic import ValidationError as PydanticError
 
 from wijkplan.config.heat import PHASES, STRATEGIES
-from wijkplan.errors import SourceNotFoundError, ValidationError
+from wijkplan.errors import ValidationError
 from wijkplan.problems import Problems
 from wijkplan.settings import BUURTCODE_RE, is_sample
 from wijkplan.sources._warmteplan_schema import (
@@ -43,7 +43,7 @@ from wijkplan.sources._warmteplan_schema import (
     Document,
 )
 from wijkplan.sources.statline import read_text
-from wijkplan.yamlfile import Report, read_yaml, refuse
+from wijkplan.yamlfile import Report, read_text_file, read_yaml
 
 __all__ = [
     "BOUNDARY_KINDS",
@@ -172,14 +172,9 @@ def find_plan(data_dir: Path | str) -> Path | None:
 def load_plan(path: Path | str) -> HeatPlan:
     """Read and validate a plan in any of its forms (YAML, CSV or XLSX)."""
     path = Path(path)
-    if not path.is_file():
-        raise SourceNotFoundError(f"{path}: warmteplan bestaat niet")
-    if path.suffix.lower() in (".csv", ".xlsx"):
+    if path.suffix.lower() in (".csv", ".xlsx") and path.is_file():
         return load_plan_table(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        refuse(str(path), f"geen UTF-8-tekst ({exc.reason} bij byte {exc.start})")
+    text = read_text_file(path, "warmteplan")
     return parse_plan(text, source=str(path), path=path)
 
 

@@ -1,11 +1,13 @@
 """The draft wijkuitvoeringsplan (WUP) of a warmtegebied, wijk or buurt, as Word or Markdown.
 
 One outline (:class:`~wijkplan.wup.model.WupDocument`) is built from the area's dossier
-and the build report (:func:`~wijkplan.wup.outline.build_outline`), the district map is
-drawn offline (:mod:`wijkplan.wup.figure`), and both are rendered to ``.docx``
-(:mod:`wijkplan.wup.docx`) or ``.md`` with the map as ``<name>_kaart.png`` beside it
-(:mod:`wijkplan.wup.markdown`). Files are written atomically: a failure leaves earlier
-files untouched and nothing half-written.
+and the build report (:func:`~wijkplan.wup.outline.build_outline`, one module per part of
+the document in :mod:`wijkplan.wup.sections`, values written through
+:mod:`wijkplan.wup.text`), the district map is drawn offline (:mod:`wijkplan.wup.figure`,
+with :mod:`wijkplan.wup.drawing` and :mod:`wijkplan.wup.figure_aquathermal`), and both
+are rendered to ``.docx`` (:mod:`wijkplan.wup.docx`) or ``.md`` with the map as
+``<name>_kaart.png`` beside it (:mod:`wijkplan.wup.markdown`). Files are written
+atomically: a failure leaves earlier files untouched and nothing half-written.
 
 This package reads through :mod:`wijkplan.read` and :mod:`wijkplan.dossier`; it never
 imports the build pipeline. matplotlib and python-docx are imported only when a document
@@ -200,10 +202,28 @@ def _aquathermal_features(
     return aqua if len(inner) and inner.geometry.intersects(footprint).any() else None
 
 
+def _districts(
+    area: Area, dossier: Dossier, layers: BuiltLayers
+) -> tuple[gpd.GeoDataFrame | None, str | None]:
+    """The other warmtegebieden to outline, and the area's own boundary if it is one."""
+    frame = _optional_layer(layers, "warmtegebieden")
+    own = dossier.warmte.begrenzing if area.kind == "warmtegebied" else None
+    if frame is None or not len(frame) or not isinstance(frame, gpd.GeoDataFrame):
+        return None, own
+    if area.kind == "warmtegebied" and "gebied_id" in frame:
+        mine = frame["gebied_id"].astype(str) == area.code
+        if own is None and mine.any() and "begrenzing" in frame:
+            value = frame.loc[mine, "begrenzing"].iloc[0]
+            own = str(value) if pd.notna(value) else None
+        frame = frame[~mine]
+    return frame, own
+
+
 def map_input(area: Area, dossier: Dossier, layers: BuiltLayers) -> MapInput:
     """What the district map of ``area`` is drawn from."""
     from wijkplan.wup.figure import MapInput, strategy_colours
 
+    districts, begrenzing = _districts(area, dossier, layers)
     return MapInput(
         naam=dossier.naam,
         buurtcodes=tuple(area.buurtcodes),
@@ -214,4 +234,6 @@ def map_input(area: Area, dossier: Dossier, layers: BuiltLayers) -> MapInput:
         aquathermie=_aquathermal_features(area, dossier, layers),
         strategieen=_plan_strategies(area, dossier, layers),
         colours=strategy_colours(),
+        begrenzing=begrenzing,
+        warmtegebieden=districts,
     )

@@ -3,11 +3,14 @@
 A4, Dutch as the proofing language, real Word headings (so the navigation pane and a
 table of contents work), tables with a repeated header row, the sample-data warning as a
 shaded box, the map as an inline picture 16 cm wide. The sections the team writes hold
-their guiding question in italics and one empty paragraph to type in.
+their guiding question in italics and one empty paragraph to type in. The document
+properties are the draft's own: title, the area as subject, author "wijkplan", and the
+time it was made as created and modified (not the template's).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from pathlib import Path
 from typing import IO, Any
@@ -27,9 +30,11 @@ from wijkplan.wup.model import (
     WupDocument,
 )
 
-__all__ = ["MAP_WIDTH_CM", "render_docx"]
+__all__ = ["AUTHOR", "MAP_WIDTH_CM", "render_docx"]
 
 MAP_WIDTH_CM = 16.0
+#: The document's author and last editor in its properties (Word: File > Info).
+AUTHOR = "wijkplan"
 _SMALL = Pt(8.5)
 _GREY = RGBColor(0x55, 0x55, 0x55)
 _NOTICE_FILL = {"voorbeelddata": "FFF2CC", "ontbreekt": "FCE4D6"}
@@ -67,10 +72,16 @@ def _setup(d: Any, doc: WupDocument) -> None:
     lang = OxmlElement("w:lang")
     lang.set(qn("w:val"), "nl-NL")
     rpr.append(lang)
+    # python-docx's template carries its own dates (2013) and author: replace them all
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
     props = d.core_properties
+    props.created = now
+    props.modified = now
+    props.revision = 1
     props.title = doc.title
-    props.subject = doc.subtitle
-    props.author = "wijkplan (concept)"
+    props.subject = doc.subtitle  # the area: "Wijk Ridderveld (WK048402), gemeente …"
+    props.author = AUTHOR
+    props.last_modified_by = AUTHOR
     props.keywords = ", ".join(doc.keywords)
     props.comments = (
         "Concept, samengesteld door wijkplan; bevat voorbeelddata"
