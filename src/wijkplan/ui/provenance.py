@@ -15,8 +15,9 @@ from wijkplan.ui.data import basemap, layers_path
 SAMPLE_NOTICE = (
     "Let op: deze kaart toont **voorbeelddata** voor {bronnen}. Die gegevens zijn gegenereerd "
     "en beschrijven geen echte situatie. Complexen en incidentregistraties zijn niet openbaar; "
-    "de Leefbaarometer is open data, maar niet te downloaden op een machine zonder internet. "
-    "Leg de echte bestanden in de bronmap en bouw opnieuw."
+    "de Leefbaarometer, de BAG, EP-Online en de woningcijfers van CBS zijn open data, maar niet "
+    "te downloaden op een machine zonder internet. Leg de echte bestanden in de bronmap en bouw "
+    "opnieuw."
 )
 REAL_NOTE = "Echte cijfers: {bronnen}."
 SAMPLE_NAMES = {
@@ -24,6 +25,11 @@ SAMPLE_NAMES = {
     "leefbaarometer": "Leefbaarometer-scores",
     "leefbaarometer_buurten": "Leefbaarometer-buurtscores",
     "incidenten": "incidentregistraties",
+    "kerncijfers": "woningcijfers per buurt (in de vorm van CBS)",
+    "bag": "BAG-panden",
+    "energielabels": "energielabels",
+    "oppervlaktewater": "oppervlaktewater (schematisch)",
+    "aquathermie": "ligging en woningen van het aquathermieproject",
 }
 REAL_NAMES = {
     "buurten": "grenzen",
@@ -32,6 +38,7 @@ REAL_NAMES = {
     "incidenten": "incidenten",
     "leefbaarometer": "Leefbaarometer",
     "leefbaarometer_buurten": "Leefbaarometer-buurtscores",
+    "warmteplan": "warmteplan",
 }
 
 
@@ -42,7 +49,11 @@ def sidebar(report: BuildReport | None) -> None:
             st.error(f"Nog geen lagen gebouwd ({layers_path()}). Draai `wijkplan build`.")
             return
         if report.uses_sample_data:
-            sample = [SAMPLE_NAMES.get(s.name, s.name) for s in report.sources if s.kind == SAMPLE]
+            sample = list(
+                dict.fromkeys(
+                    SAMPLE_NAMES.get(s.name, s.name) for s in report.sources if s.kind == SAMPLE
+                )
+            )
             st.warning(SAMPLE_NOTICE.format(bronnen=", ".join(sample)), icon="⚠️")
         real = [
             f"{REAL_NAMES.get(s.name, s.name)} ({s.label})"
