@@ -182,3 +182,20 @@ def test_inputs_are_not_changed(buurten: gpd.GeoDataFrame, wijken: gpd.GeoDataFr
     pd.testing.assert_frame_equal(buurten, before[1])
     pd.testing.assert_frame_equal(wijken, before[2])
     assert np.isfinite(buurten.area).all()
+
+
+def test_rate_without_inhabitants_is_empty_not_infinite(
+    buurten: gpd.GeoDataFrame, wijken: gpd.GeoDataFrame
+) -> None:
+    """An industrial estate with 0 inhabitants has counts but no rate per 1,000 (was inf)."""
+    pop = {"BU99990101": 0, "BU99990102": 1000, "BU99990201": 2000, "BU99990202": 2000}
+    tabs = incident_tables(
+        _incidents(buurten, PLAN), buurten=buurten, wijken=wijken, buurt_population=pop
+    )
+    b = tabs.buurt.set_index(["buurtcode", "periode"])
+    estate = b.loc[("BU99990101", "2023")]
+    assert estate["totaal"] == 19 and estate["inwoners"] == 0
+    assert pd.isna(estate["per_1000_totaal"]) and estate["per_km2_totaal"] == 19.0
+    for table in (tabs.buurt, tabs.wijk, tabs.regie, tabs.gemeente):
+        rates = table.filter(like="per_").to_numpy(dtype="float64", na_value=np.nan)
+        assert not np.isinf(rates).any()

@@ -295,11 +295,13 @@ def incident_tables(
     per_year = per_year.where(
         pd.DataFrame({c: wide["volledig"] for c in per_year.columns}, index=per_year.index)
     )
-    inhabitants = wide["inwoners"].astype("Float64")
+    # a rate per 1,000 inhabitants is undefined without inhabitants (industrial estates): empty
+    inhabitants = wide["inwoners"].astype("Float64").where(lambda n: n > 0)
     for c in [*cats, TOTAL]:
         rate = per_year[c] / inhabitants * 1000
         wide[f"per_1000_{c}"] = rate.round(2).astype("float64")
-    wide["per_km2_totaal"] = (per_year[TOTAL] / wide["oppervlakte_km2"]).round(2).astype("float64")
+    km2 = wide["oppervlakte_km2"].where(lambda a: a > 0)
+    wide["per_km2_totaal"] = (per_year[TOTAL] / km2).round(2).astype("float64")
 
     def level(mask: pd.Series, code_col: str) -> pd.DataFrame:
         part = wide[mask].rename(columns={"gebied": code_col}).copy()
