@@ -23,9 +23,11 @@ def areas(buurten, wijken, complexen) -> Areas:
         ("wk048402", "wijk", "Zuid", ("BU04840201", "BU04840202")),  # codes in any case
         ("BU04840201", "buurt", "Zuid-West", ("BU04840201",)),
         ("r1", "regiegebied", "Regie Oost", ("BU04840102",)),
+        ("R1", "regiegebied", "Regie Oost", ("BU04840102",)),  # ids in any case too
         ("w1", "warmtegebied", "Warm Zuid", ("BU04840201",)),
         ("w2", "warmtegebied", "Warm Noord", ("BU04840101", "BU04840102")),  # by its wijk
         ("C1", "complex", "C1", ("BU04840202",)),
+        ("c1", "complex", "C1", ("BU04840202",)),
     ],
 )
 def test_every_kind_resolves(areas, code, kind, naam, buurtcodes):

@@ -179,14 +179,17 @@ class Areas:
     # ---------------------------------------------------------------- lookups
 
     def get(self, code: str) -> Area | None:
-        """The area with this code (BU/WK/GM codes in any case), else None."""
+        """The area with this code (in any case), else None."""
         code = code.strip()
         if code in self._areas:
             return self._areas[code]
         upper = code.upper()
         if any(p.match(upper) for _, p in _BY_FORM):
             return self._areas.get(upper)
-        return None
+        # ids of regie and heat areas and complexes in any case, when that is unambiguous
+        folded = code.casefold()
+        found = [a for c, a in self._areas.items() if c.casefold() == folded]
+        return found[0] if len(found) == 1 else None
 
     def resolve(self, code: str) -> Area:
         """The area with this code; an unknown code is one clear line."""
