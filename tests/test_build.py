@@ -58,6 +58,7 @@ def test_other_municipality_boundaries_only(write_boundaries, tmp_path, capsys):
         "warmteplan",
         "build_report",
         "catalogus",
+        "layer_styles",  # QGIS opens each layer with its style
     }
     plan = read.read_layer(out, "warmteplan")
     assert set(plan["strategie"]) == {"nog te bepalen"} and set(plan["plan"]) == {"geen warmteplan"}

@@ -3,7 +3,8 @@
 The file carries its own description for GIS users: each layer's title and
 description in ``gpkg_contents``, each column's title and meaning in
 ``gpkg_data_columns`` (the GeoPackage schema extension), the whole catalogue as
-table ``catalogus`` and the build report as table ``build_report``. Nothing is
+table ``catalogus``, the build report as table ``build_report`` and the QGIS style of
+every layer with geometry in ``layer_styles`` (:mod:`wijkplan.styles`). Nothing is
 visible under the target name until everything is written (temporary file, then
 rename).
 """
@@ -23,6 +24,7 @@ from wijkplan import catalogue
 from wijkplan.outputs.atomic import atomic_path
 from wijkplan.report import ABSENT, BuildReport
 from wijkplan.settings import CRS_RD
+from wijkplan.styles import STYLES_TABLE, write_gpkg_styles
 
 #: GeoPackage 1.2 is read by every QGIS 3.x and GDAL >= 2.2 (1.4 warns in older GDAL).
 GPKG_OPTIONS = {"VERSION": "1.2"}
@@ -72,8 +74,12 @@ def write_geopackage(
         kinds = {s.name: s.kind for s in report.sources}
         _write(tmp, catalogue.CATALOGUE_TABLE, catalogue.catalogue_table(categories, kinds))
         _write(tmp, catalogue.REPORT_TABLE, pd.DataFrame({"report": [report.to_json()]}))
+        # the QGIS style of every layer with geometry, so that it opens styled
+        write_gpkg_styles(tmp, layers)
         _describe_columns(
-            tmp, [*layers, catalogue.CATALOGUE_TABLE, catalogue.REPORT_TABLE], categories
+            tmp,
+            [*layers, catalogue.CATALOGUE_TABLE, catalogue.REPORT_TABLE, STYLES_TABLE],
+            categories,
         )
 
 

@@ -564,6 +564,33 @@ DECLARED: tuple[Layer, ...] = (
             _c("afgeschermd", "ja/nee", "Bevat afgeschermde kleine aantallen"),
         ),
     ),
+    Layer(
+        name="layer_styles",
+        title="Stijlen voor QGIS",
+        description=(
+            "De QGIS-stijl van elke laag met geometrie (QML en SLD), zoals QGIS ze in een "
+            "GeoPackage bewaart: QGIS opent elke laag met de stijl met useAsDefault = 1 "
+            "(dezelfde klassen, kleuren en legenda als de kaart in de app)."
+        ),
+        geometry=None,
+        key=("f_table_name", "f_geometry_column", "styleName"),
+        theme="bouw",
+        kind="afgeleid",
+        columns=(
+            _c("f_table_catalog", "tekst", "Catalogus van de laag (leeg in een GeoPackage)"),
+            _c("f_table_schema", "tekst", "Schema van de laag (leeg in een GeoPackage)"),
+            _c("f_table_name", "tekst", "Naam van de laag waarvoor de stijl is"),
+            _c("f_geometry_column", "tekst", "Geometriekolom van de laag"),
+            _c("styleName", "tekst", "Naam van de stijl"),
+            _c("styleQML", "tekst", "De stijl als QGIS-stijldocument (QML)"),
+            _c("styleSLD", "tekst", "Dezelfde stijl als SLD 1.1 (voor andere programma's)"),
+            _c("useAsDefault", "ja/nee", "QGIS opent de laag met deze stijl"),
+            _c("description", "tekst", "Beschrijving van de stijl"),
+            _c("owner", "tekst", "Eigenaar (leeg)"),
+            _c("ui", "tekst", "Formulierontwerp van QGIS (leeg)"),
+            _c("update_time", "tekst", "Tijdstip waarop de stijl is geschreven (UTC)"),
+        ),
+    ),
 )
 
 LAYERS: Mapping[str, Layer] = {layer.name: layer for layer in DECLARED}

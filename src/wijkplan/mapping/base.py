@@ -2,7 +2,8 @@
 
 :func:`base_map` draws every layer in its order (with the heat layers of a heat theme
 on top of the buurten); :func:`selection_layer` outlines the selection without
-re-mounting the map. The styles of these layers are here too.
+re-mounting the map. The styles of these layers are in :mod:`wijkplan.styles.palette`,
+shared with the GIS styles of the exports.
 """
 
 from __future__ import annotations
@@ -23,12 +24,14 @@ from wijkplan.mapping.leaflet import (
 )
 from wijkplan.mapping.patterns import PHASE_PATTERNS, SvgPatterns, add_phase_hatching
 from wijkplan.mapping.themes import MISSING_TEXT, NO_DATA_COLOUR
-
-SELECTED_STYLE = {"color": "#d7301f", "weight": 4, "fillOpacity": 0.05}
-BUURT_STYLE = {"color": "#3a5a80", "weight": 1, "fillColor": "#9ecae1", "fillOpacity": 0.35}
-REGIE_STYLE = {"color": "#7a0177", "weight": 3.5, "dashArray": "8 5", "fill": False}
-WIJK_STYLE = {"color": "#1b2a41", "weight": 2.5, "fill": False}
-CORPORATIE_COLOURS = {"Woonforte": "#e6550d", "Habeko": "#31a354"}
+from wijkplan.styles.palette import (
+    BUURT_STYLE,
+    CORPORATIE_COLOURS,
+    OTHER_CORPORATIE_COLOUR,
+    REGIE_STYLE,
+    SELECTED_STYLE,
+    WIJK_STYLE,
+)
 
 
 def base_map(
@@ -132,7 +135,7 @@ def add_complexen(
         colour = (
             colours.get(str(rec.complex_id), NO_DATA_COLOUR)
             if colours is not None
-            else CORPORATIE_COLOURS.get(str(rec.corporatie), "#756bb1")
+            else CORPORATIE_COLOURS.get(str(rec.corporatie), OTHER_CORPORATIE_COLOUR)
         )
         label = getattr(rec, "energielabel", None) if has_label else None
         label_text = f", label {label}" if isinstance(label, str) and label else ""

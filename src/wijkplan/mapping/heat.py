@@ -4,7 +4,8 @@
 to draw and the legend; the ``add_*`` functions draw the warmtegebieden (dashed where
 the boundary is an assumption) and the aquathermal project; :func:`label_colours`
 colours complexes by energy label. The phase hatching is in
-:mod:`wijkplan.mapping.patterns`.
+:mod:`wijkplan.mapping.patterns`; the colours and line styles are in
+:mod:`wijkplan.styles.palette`, shared with the GIS styles of the exports.
 """
 
 from __future__ import annotations
@@ -23,35 +24,25 @@ from wijkplan.mapping.legend import LegendSection, Swatch
 from wijkplan.mapping.patterns import PHASE_PATTERNS
 from wijkplan.mapping.themes import MISSING_TEXT, NO_DATA_COLOUR, NO_DATA_STYLE
 from wijkplan.numbers import number
-
-#: Energy-label colours, A++++ (dark green) to G (red), after the EU label's scale.
-LABEL_COLOURS: dict[str, str] = {
-    "A++++": "#00572e",
-    "A+++": "#006e35",
-    "A++": "#00843d",
-    "A+": "#009a44",
-    "A": "#00a651",
-    "B": "#4cb848",
-    "C": "#bfd730",
-    "D": "#fff200",
-    "E": "#fdb913",
-    "F": "#f37021",
-    "G": "#ed1c24",
-}
-#: The outline of a warmtegebied, over a white casing so that dashes stay visible on any fill.
-DISTRICT_STYLE = {"color": "#111111", "weight": 3, "opacity": 1, "fill": False}
-DISTRICT_CASING = {"color": "#ffffff", "weight": 6.5, "opacity": 0.9, "fill": False}
-ASSUMED_DASH = "9 6"
-#: A buurt where the adopted plan and the rule-based indication differ (indication theme).
-DIFFERENCE_STYLE = {"color": "#e7298a", "weight": 4.5, "opacity": 1}
-AQUA_COLOUR = "#08519c"
-SCHEMATIC_DASH = "5 5"
-#: A small text label on the map, centred above its point.
-MAP_LABEL_CSS = (
-    "position:absolute;left:0;top:-4px;transform:translate(-50%,-100%);white-space:nowrap;"
-    "font:11px/1.2 sans-serif;color:#08306b;background:rgba(255,255,255,0.85);"
-    "border:1px solid #08519c;border-radius:3px;padding:1px 4px;pointer-events:none"
+from wijkplan.styles.palette import (
+    AQUA_BRONWATER_STYLE,
+    AQUA_COLOUR,
+    AQUA_COMPLEX_STYLE,
+    AQUA_INEXACT_DASH,
+    AQUA_OBJECT_INEXACT_DASH,
+    AQUA_OBJECT_RADIUS,
+    AQUA_OBJECT_STYLE,
+    AQUA_PLANGEBIED_STYLE,
+    ASSUMED_DASH,
+    DIFFERENCE_STYLE,
+    DISTRICT_CASING,
+    DISTRICT_STYLE,
+    LABEL_COLOURS,
+    MAP_LABEL_CSS,
+    THEME_FILL_OPACITY,
 )
+from wijkplan.styles.palette import SCHEMATIC_DASH as SCHEMATIC_DASH
+
 LIGGING_TEXT = {
     "bron": "ligging uit de bron",
     "bij benadering": "ligging bij benadering",
@@ -143,7 +134,10 @@ def heat_theme(
         code = str(rec.buurtcode)
         value = _text(getattr(rec, column, None))
         style: dict[str, object] = (
-            {"fillColor": colours.get(value, NO_DATA_STYLE["fillColor"]), "fillOpacity": 0.7}
+            {
+                "fillColor": colours.get(value, NO_DATA_STYLE["fillColor"]),
+                "fillOpacity": THEME_FILL_OPACITY,
+            }
             if value
             else dict(NO_DATA_STYLE)
         )
@@ -364,38 +358,27 @@ def add_aquathermie(m: folium.Map, features: gpd.GeoDataFrame) -> None:
         if kind == "object" and geom.geom_type == "Point":
             folium.CircleMarker(
                 location=(geom.y, geom.x),
-                radius=7,
-                color=AQUA_COLOUR,
-                weight=3,
+                radius=AQUA_OBJECT_RADIUS,
+                color=AQUA_OBJECT_STYLE["color"],
+                weight=AQUA_OBJECT_STYLE["weight"],
                 fill=True,
-                fill_color="#ffffff",
-                fill_opacity=1,
-                dash_array=None if exact else "3 3",
+                fill_color=AQUA_OBJECT_STYLE["fillColor"],
+                fill_opacity=AQUA_OBJECT_STYLE["fillOpacity"],
+                dash_array=None if exact else AQUA_OBJECT_INEXACT_DASH,
                 tooltip=_aqua_tooltip(rec),
             ).add_to(group)
             continue
         data = gpd.GeoDataFrame({"naam": [str(rec["naam"])]}, geometry=[geom], crs=frame.crs)
         if kind == "bronwater":
             style = {
-                "color": AQUA_COLOUR,
-                "weight": 5,
-                "opacity": 0.9,
-                "fillColor": "#6baed6",
-                "fillOpacity": 0.5,
-                **({} if exact else {"dashArray": "10 6"}),
+                **AQUA_BRONWATER_STYLE,
+                **({} if exact else {"dashArray": AQUA_INEXACT_DASH}),
             }
             folium.GeoJson(
                 data, style_function=lambda f, s=style: s, tooltip=_aqua_tooltip(rec)
             ).add_to(group)
         elif kind == "plangebied":
-            style = {
-                "color": AQUA_COLOUR,
-                "weight": 2.5,
-                "dashArray": SCHEMATIC_DASH,
-                "fill": True,
-                "fillColor": "#4292c6",
-                "fillOpacity": 0.15,
-            }
+            style = dict(AQUA_PLANGEBIED_STYLE)
             folium.GeoJson(data, style_function=lambda f, s=style: s, interactive=False).add_to(
                 group
             )
@@ -415,7 +398,7 @@ def add_aquathermie(m: folium.Map, features: gpd.GeoDataFrame) -> None:
                 keyboard=False,
             ).add_to(group)
         else:  # a complex in scope (or any other part): outlined, not clickable
-            style = {"color": AQUA_COLOUR, "weight": 2, "fill": False}
+            style = dict(AQUA_COMPLEX_STYLE)
             folium.GeoJson(data, style_function=lambda f, s=style: s, interactive=False).add_to(
                 group
             )

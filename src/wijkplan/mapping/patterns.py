@@ -18,8 +18,7 @@ from branca.element import MacroElement
 from folium.template import Template
 
 from wijkplan.mapping.leaflet import to_wgs84
-
-HATCH_COLOUR = "#1a1a1a"
+from wijkplan.styles.palette import HATCH_COLOUR, HATCH_WIDTH, PHASE_HATCHES
 
 
 @dataclass(frozen=True)
@@ -35,7 +34,7 @@ class HatchPattern:
     kind: Literal["lijnen", "kruis", "punten"]
     angle: int = 45
     spacing: int = 8
-    width: float = 1.6
+    width: float = HATCH_WIDTH
 
     @property
     def fill(self) -> str:
@@ -73,16 +72,12 @@ class HatchPattern:
 def _phase_patterns() -> dict[str, HatchPattern]:
     from wijkplan.config.heat import PHASES
 
-    kinds: tuple[tuple[Literal["lijnen", "kruis", "punten"], int, int], ...] = (
-        ("lijnen", 45, 9),  # verkenning: sparse diagonals
-        ("lijnen", -45, 6),  # WUP in voorbereiding: denser, the other way
-        ("kruis", 45, 8),  # WUP vastgesteld: diagonal cross-hatch
-        ("kruis", 0, 6),  # uitvoering: grid
-        ("punten", 0, 5),  # aardgasvrij: dots
-    )
+    # the kind, angle and spacing of each phase's hatching (shared with the GIS styles)
     return {
         phase: HatchPattern(phase, f"wijkplan-fase-{i}", kind, angle, spacing)
-        for i, (phase, (kind, angle, spacing)) in enumerate(zip(PHASES, kinds, strict=True), 1)
+        for i, (phase, (kind, angle, spacing)) in enumerate(
+            zip(PHASES, PHASE_HATCHES, strict=True), 1
+        )
     }
 
 

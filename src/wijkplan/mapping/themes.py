@@ -1,7 +1,8 @@
 """Buurten coloured by a figure: Leefbaarometer classes or quantile classes, and no data.
 
 Each style function returns a Leaflet path style per buurtcode and the legend as
-(label, colour) pairs; grey, :data:`NO_DATA_STYLE`, where a buurt has no value.
+(label, colour) pairs; grey, :data:`NO_DATA_STYLE`, where a buurt has no value. The colours
+are in :mod:`wijkplan.styles.palette`, shared with the GIS styles of the exports.
 """
 
 from __future__ import annotations
@@ -10,27 +11,11 @@ import itertools
 from collections.abc import Mapping, Sequence
 
 from wijkplan.numbers import number
+from wijkplan.styles.palette import CLASS_COLOURS, NO_DATA_STYLE, SEQUENTIAL, THEME_FILL_OPACITY
+from wijkplan.styles.palette import NO_DATA_COLOUR as NO_DATA_COLOUR
 
-#: The colour of a complex (circle) without a value.
-NO_DATA_COLOUR = "#969696"
 #: Shown in a tooltip where a value is missing.
 MISSING_TEXT = "—"
-
-#: Colours of the nine Leefbaarometer classes, from "zeer onvoldoende" to "uitstekend".
-CLASS_COLOURS = (
-    "#a50026",
-    "#d73027",
-    "#f46d43",
-    "#fdae61",
-    "#fee08b",
-    "#d9ef8b",
-    "#a6d96a",
-    "#66bd63",
-    "#1a9850",
-)
-#: Sequential palette (light to dark) for quantities; ColorBrewer YlOrRd, 5 classes.
-SEQUENTIAL = ("#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026")
-NO_DATA_STYLE = {"fillColor": "#d9d9d9", "fillOpacity": 0.5}
 
 
 def class_styles(
@@ -47,7 +32,10 @@ def class_styles(
         if value is None or value != value:  # None or NaN
             styles[code] = dict(NO_DATA_STYLE)
         else:
-            styles[code] = {"fillColor": CLASS_COLOURS[int(value) - 1], "fillOpacity": 0.7}
+            styles[code] = {
+                "fillColor": CLASS_COLOURS[int(value) - 1],
+                "fillOpacity": THEME_FILL_OPACITY,
+            }
     return styles, list(zip(labels, CLASS_COLOURS, strict=True))
 
 
@@ -68,7 +56,7 @@ def quantile_styles(
     bins = np.clip(np.searchsorted(edges, arr, side="right") - 1, 0, max(len(edges) - 2, 0))
     for code, value, b in zip(codes, arr, bins, strict=True):
         if not np.isnan(value):
-            styles[code] = {"fillColor": palette[int(b)], "fillOpacity": 0.7}
+            styles[code] = {"fillColor": palette[int(b)], "fillOpacity": THEME_FILL_OPACITY}
     legend = [
         (f"{number(lo, decimals)} – {number(hi, decimals)}", palette[i])
         for i, (lo, hi) in enumerate(itertools.pairwise(edges))
