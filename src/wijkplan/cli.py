@@ -14,6 +14,8 @@ from pathlib import Path
 
 from wijkplan.afspraken.commands import register as register_afspraken
 from wijkplan.errors import WijkplanError
+from wijkplan.export import register as register_export
+from wijkplan.ogc import register as register_ogc
 from wijkplan.settings import DEFAULT_DATA_DIR, DEFAULT_LAYERS
 
 
@@ -152,6 +154,8 @@ def make_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_wup)
 
     register_afspraken(sub)
+    register_export(sub)
+    register_ogc(sub)
     return parser
 
 
