@@ -15,6 +15,7 @@ pages = [
     st.Page("views/afspraken.py", title="Afspraken", icon="📋", url_path="afspraken"),
     st.Page("views/leefbaarheid.py", title="Leefbaarheid", icon="🏘️", url_path="leefbaarheid"),
     st.Page("views/warmte.py", title="Warmte", icon="🔥", url_path="warmte"),
+    st.Page("views/downloads.py", title="Downloads", icon="⬇️", url_path="downloads"),
 ]
 navigation = st.navigation(pages)
 ui.sidebar(ui.load_report())
