@@ -63,6 +63,8 @@ __all__ = [
     "LayerKind",
     "MapTheme",
     "catalogue_table",
+    "categories_in",
+    "column",
     "expand",
     "expected_columns",
     "frame_problems",
@@ -122,6 +124,44 @@ def expand(spec: Layer, categories: Sequence[str]) -> list[Column]:
         else:
             out.append(c)
     return out
+
+
+def _template(spec: Layer, name: str) -> tuple[Column, str] | None:
+    """The ``{categorie}`` column declaration that ``name`` expands, and its category."""
+    # the longest template first: per_1000_{categorie} before {categorie}
+    templates = sorted((c for c in spec.columns if CATEGORY in c.name), key=lambda c: -len(c.name))
+    for c in templates:
+        head, tail = c.name.split(CATEGORY)
+        if name.startswith(head) and name.endswith(tail) and len(name) > len(head + tail):
+            return c, name[len(head) : len(name) - len(tail)]
+    return None
+
+
+def column(spec: Layer, name: str) -> Column | None:
+    """The declaration of column ``name`` of a layer, a ``{categorie}`` column expanded for
+    the category the name holds; None for an undeclared column.
+
+    >>> column(LAYERS["incidenten_wijk"], "per_1000_geweld").meaning.endswith(": geweld")
+    True
+    """
+    for c in spec.columns:
+        if c.name == name:
+            return c
+    found = _template(spec, name)
+    if found is None:
+        return None
+    template, category = found
+    return expand(replace(spec, columns=(template,)), [category])[0]
+
+
+def categories_in(spec: Layer, columns: Iterable[str]) -> list[str]:
+    """The incident categories a frame's ``{categorie}`` columns stand for, in order."""
+    fixed = {c.name for c in spec.columns}
+    found: dict[str, None] = {}
+    for name in columns:
+        if name not in fixed and name != "geometry" and (hit := _template(spec, name)):
+            found.setdefault(hit[1])
+    return list(found)
 
 
 _DTYPE_OK = {

@@ -226,29 +226,10 @@ def suppressed_count_columns(name: str, columns: Sequence[str]) -> list[str]:
         return []
     counted = {
         c.name
-        for c in catalogue.expand(spec, _categories_in(spec, columns))
+        for c in catalogue.expand(spec, catalogue.categories_in(spec, columns))
         if c.type == "geheel getal" and "afgeschermd" in c.meaning
     }
     return [c for c in columns if c in counted]
-
-
-def _categories_in(spec: catalogue.Layer, columns: Sequence[str]) -> list[str]:
-    """The incident categories a frame's ``{categorie}`` columns stand for."""
-    fixed = {c.name for c in spec.columns if catalogue.CATEGORY not in c.name}
-    templates = [c.name for c in spec.columns if catalogue.CATEGORY in c.name]
-    affixed = [t.split(catalogue.CATEGORY) for t in templates if t != catalogue.CATEGORY]
-    found: dict[str, None] = {}
-    for col in columns:
-        if col in fixed or col == "geometry":
-            continue
-        for head, tail in affixed:
-            if col.startswith(head) and col.endswith(tail) and len(col) > len(head + tail):
-                found.setdefault(col[len(head) : len(col) - len(tail)])
-                break
-        else:
-            if catalogue.CATEGORY in templates:
-                found.setdefault(col)
-    return list(found)
 
 
 def check_privacy(export_set: ExportSet) -> None:

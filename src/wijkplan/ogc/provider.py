@@ -24,7 +24,6 @@ from __future__ import annotations
 import math
 import threading
 from contextvars import ContextVar
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +44,7 @@ from pyproj import Transformer
 from shapely.geometry import box, mapping, shape
 
 from wijkplan import catalogue
-from wijkplan.catalogue import CATEGORY, ColumnType
+from wijkplan.catalogue import ColumnType
 from wijkplan.ogc.layers import privacy_problems
 
 __all__ = ["REQUESTED_BBOX", "GeoPackageProvider"]
@@ -106,24 +105,6 @@ def _value(value: Any, kind: ColumnType | None) -> Any:
     return value
 
 
-def _declared(spec: catalogue.Layer, name: str) -> catalogue.Column | None:
-    """The declaration of column ``name`` of a layer (one per incident category included)."""
-    for c in spec.columns:
-        if c.name == name:
-            return c
-    templates = sorted((c for c in spec.columns if CATEGORY in c.name), key=lambda c: -len(c.name))
-    for c in templates:
-        before, after = c.name.split(CATEGORY)
-        if (
-            name.startswith(before)
-            and name.endswith(after)
-            and len(name) > len(c.name) - len(CATEGORY)
-        ):
-            category = name[len(before) : len(name) - len(after)]
-            return catalogue.expand(replace(spec, columns=(c,)), [category])[0]
-    return None
-
-
 def _reproject(result: dict[str, Any], spec: Any) -> dict[str, Any]:
     """Features (a Feature or a FeatureCollection) into the CRS a request asked for.
 
@@ -165,7 +146,7 @@ class GeoPackageProvider(BaseProvider):
             raise ProviderConnectionError(f"laag {self.layer} is niet te lezen") from exc
         self._types: dict[str, ColumnType | None] = {}
         for name, dtype in zip(info["fields"], info["dtypes"], strict=True):
-            column = _declared(self.spec, str(name))
+            column = catalogue.column(self.spec, str(name))
             self._types[str(name)] = column.type if column is not None else None
             field: dict[str, Any] = {
                 "type": _JSON_TYPES[column.type]
@@ -182,7 +163,7 @@ class GeoPackageProvider(BaseProvider):
                 name
                 for name in self._types
                 if name not in self.counts
-                and (column := _declared(self.spec, name)) is not None
+                and (column := catalogue.column(self.spec, name)) is not None
                 and column.type == "geheel getal"
                 and "afgeschermd" in column.meaning.lower()
             )
