@@ -9,7 +9,7 @@ PORT   ?= 8501
 DATA   ?= data/geo
 LAYERS ?= layers/wijkplan.gpkg
 
-.PHONY: app test layers lint bench browser-deps clean
+.PHONY: app test layers lint bench browser-deps postgis-deps qgis-deps clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "wijkplan needs Python 3.11 or newer")'
@@ -26,11 +26,25 @@ layers: $(STAMP)
 app: layers
 	$(BIN)/streamlit run app.py --server.port $(PORT)
 
+# The built layers as a live OGC API – Features on 127.0.0.1 (QGIS: Laag toevoegen → WFS / OGC API – Features).
+OGC_PORT ?= 5000
+.PHONY: ogc
+ogc: layers
+	$(BIN)/wijkplan serve-ogc --layers $(LAYERS) --port $(OGC_PORT)
+
 # Debian's chromium for the browser test (Playwright cannot download a browser here).
 browser-deps:
 	@bash scripts/install-browser.sh
 
-test: $(STAMP) browser-deps
+# Debian's PostgreSQL server and PostGIS for the PostGIS export tests (a throwaway cluster per run).
+postgis-deps:
+	@bash scripts/install-postgis.sh
+
+# Debian's QGIS (python3-qgis) for the tests that open our exports in a real, headless QGIS.
+qgis-deps:
+	@bash scripts/install-qgis.sh
+
+test: $(STAMP) browser-deps postgis-deps qgis-deps
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
