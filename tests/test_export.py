@@ -30,7 +30,7 @@ import shapely
 from shapely.geometry import box
 
 import wijkplan.export
-from tests.tools import ogrinfo
+from tests.tools import ogrinfo, run_qgis
 from wijkplan import catalogue, read
 from wijkplan.analysis.privacy import SmallCountError, assert_no_small_counts
 from wijkplan.errors import WijkplanError
@@ -434,6 +434,26 @@ def test_gebied_edelstenenbuurt_leefbaarheid_opens_styled(built_layers, tmp_path
             "SELECT styleQML, useAsDefault FROM layer_styles WHERE f_table_name = 'leefbaarheid'"
         ).fetchall()
     assert rows and any(default for _, default in rows) and "renderer" in rows[0][0]
+    # and a real QGIS opens it with that style, not its grey single symbol
+    done = run_qgis(QGIS_OPEN, [str(tmp_path / "x" / "wijkplan.gpkg"), "leefbaarheid"], tmp_path)
+    assert done.returncode == 0, done.stderr[-2000:]
+    opened = json.loads(done.stdout.strip().splitlines()[-1])
+    assert opened == {"valid": True, "features": 1, "renderer": "categorizedSymbol",
+                      "field": "klasse_nr"}  # fmt: skip
+
+
+QGIS_OPEN = """
+import json, os, sys
+from qgis.core import QgsApplication, QgsVectorLayer
+app = QgsApplication([], False)
+app.initQgis()
+layer = QgsVectorLayer(f"{sys.argv[1]}|layername={sys.argv[2]}", sys.argv[2], "ogr")
+renderer = layer.renderer()
+print(json.dumps({"valid": layer.isValid(), "features": layer.featureCount(),
+                  "renderer": renderer.type() if renderer else None,
+                  "field": getattr(renderer, "classAttribute", lambda: None)()}), flush=True)
+os._exit(0)  # QGIS 3.22 may crash while tearing down
+"""
 
 
 def test_gebied_rules_for_other_kinds_of_area(built_layers):
