@@ -144,8 +144,12 @@ def test_real_leefbaarometer_download_beats_the_sample(alphen, tmp_path):
 def test_rasters_belong_to_their_geopackage_and_are_readable(alphen, tmp_path):
     out = tmp_path / "out" / "plan.gpkg"
     report = build_layers(alphen, out)
-    names = sorted(p.name for p in out.parent.iterdir())
-    assert names == ["plan.gpkg", *(f"plan_leefbaarometer_{y}.tif" for y in (2020, 2022, 2024))]
+    names = sorted(str(p.relative_to(out.parent)) for p in out.parent.rglob("*") if p.is_file())
+    folder = f"plan.rasters/{report.build_id}"
+    assert names == [
+        "plan.gpkg",
+        *(f"{folder}/plan_leefbaarometer_{y}.tif" for y in (2020, 2022, 2024)),
+    ]
     for path in report.rasters.values():
         assert stat.S_IMODE(os.stat(path).st_mode) & 0o044 == 0o044  # group/other may read
 

@@ -45,11 +45,14 @@ class BuildReport:
     sources: list[SourceEntry] = field(default_factory=list)
     layers: dict[str, int] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
-    #: measurement year -> GeoTIFF of the Leefbaarometer grid (next to the GeoPackage once built)
+    #: measurement year -> GeoTIFF of the Leefbaarometer grid (once built: in the folder
+    #: ``<naam>.rasters/<build_id>/`` beside the GeoPackage, tagged with the same build id)
     rasters: dict[str, str] = field(default_factory=dict)
     priority_formula: str | None = None
     #: counts below this were suppressed in this build (shown as "<threshold")
     threshold: int = 5
+    #: this build's id (UTC time and a random part); its GeoTIFFs carry it as tag ``wijkplan_build``
+    build_id: str | None = None
 
     @property
     def uses_sample_data(self) -> bool:

@@ -38,3 +38,15 @@ def read_then_update(
         queue.put((door, "error", version, repr(err), -1))
     else:
         queue.put((door, "ok", version, new.version, 0))
+
+
+def update_many(store_path: str, ledger_path: str, afspraak_id: str, n: int, started: Any) -> None:
+    """``n`` updates of one agreement's progress, one after the other (for the backup test)."""
+    ledger = load_ledger(ledger_path)
+    store = StatusStore(store_path)
+    for i in range(n):
+        store.update(
+            afspraak_id, voortgang=i % 101, door="schrijver", expected_version=None, ledger=ledger
+        )
+        if i == 0:
+            started.set()

@@ -1,4 +1,4 @@
-"""The ``wijkplan afspraken`` subcommand: list, check, update, history.
+"""The ``wijkplan afspraken`` subcommand: list, check, update, history, backup, restore.
 
 The main CLI calls :func:`register` with its subparsers and then
 ``args.func(args)``; each handler returns the exit code and raises a
@@ -84,6 +84,21 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     _ledger_option(p)
     _store_option(p)
     p.set_defaults(func=cmd_update)
+
+    p = sub.add_parser("backup", help="een reservekopie van de statusopslag maken")
+    p.add_argument("file", type=Path, metavar="FILE", help="de reservekopie (SQLite-bestand)")
+    _store_option(p)
+    p.set_defaults(func=cmd_backup)
+
+    p = sub.add_parser("restore", help="de statusopslag herstellen uit een reservekopie")
+    p.add_argument("file", type=Path, metavar="FILE", help="de reservekopie (SQLite-bestand)")
+    p.add_argument(
+        "--niet-bewaren",
+        action="store_true",
+        help="de huidige statusopslag niet eerst bewaren als <opslag>.voor-herstel-<tijd>",
+    )
+    _store_option(p)
+    p.set_defaults(func=cmd_restore)
 
     p = sub.add_parser("history", help="de historie van statuswijzigingen tonen")
     p.add_argument("id", nargs="?", metavar="ID", help="alleen deze afspraak")
@@ -208,6 +223,24 @@ def cmd_update(args: argparse.Namespace) -> int:
     for row in changes.itertuples(index=False):
         print(f"  {row.veld}: {_show(row.oud)} → {_show(row.nieuw)}")
     print(f"Opgeslagen in {store.path}")
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    """``afspraken backup FILE``: a consistent copy of the store, also while it is in use."""
+    store = StatusStore(args.store)
+    target = store.backup(args.file)
+    print(f"Reservekopie van {store.path} geschreven naar {target}")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    """``afspraken restore FILE``: the store's contents replaced by a checked backup."""
+    store = StatusStore(args.store)
+    kept = store.restore(args.file, keep=not args.niet_bewaren)
+    if kept is not None:
+        print(f"De vorige statusopslag is bewaard als {kept}")
+    print(f"Statusopslag {store.path} hersteld uit {args.file}")
     return 0
 
 

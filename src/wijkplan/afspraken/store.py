@@ -9,6 +9,10 @@ value, new value, comment); history rows are never updated or deleted (the
 database refuses it with triggers). Concurrent edits use optimistic
 concurrency: each agreement has a version number, and an update that expected
 another version than the stored one is refused with a :class:`ConflictError`.
+
+:meth:`StatusStore.backup` copies the store while it is in use (SQLite's online backup,
+written to a temporary name and renamed); :meth:`StatusStore.restore` checks a backup
+(integrity, tables, triggers) and copies it into the live store in one transaction.
 """
 
 from __future__ import annotations
@@ -24,7 +28,8 @@ from pathlib import Path
 import pandas as pd
 
 from wijkplan.afspraken.model import Afspraak, Ledger
-from wijkplan.errors import ConflictError, ValidationError
+from wijkplan.errors import ConflictError, ValidationError, WijkplanError
+from wijkplan.outputs.atomic import atomic_path
 from wijkplan.settings import PROJECT_ROOT
 
 #: Default location of the store, relative to the working directory.
@@ -62,6 +67,30 @@ CREATE TRIGGER IF NOT EXISTS afspraak_historie_geen_verwijdering
     BEFORE DELETE ON afspraak_historie
     BEGIN SELECT RAISE(ABORT, 'de historie wordt nooit verwijderd'); END;
 """
+
+#: The tables and columns a file must have to be restored as the store.
+_REQUIRED = {
+    "afspraak_status": {
+        "afspraak_id",
+        "status",
+        "voortgang",
+        "version",
+        "updated_at",
+        "updated_by",
+    },
+    "afspraak_historie": {
+        "id",
+        "afspraak_id",
+        "field",
+        "old_value",
+        "new_value",
+        "door",
+        "tijdstip",
+        "opmerking",
+        "version",
+    },
+}
+_TRIGGERS = {"afspraak_historie_geen_wijziging", "afspraak_historie_geen_verwijdering"}
 
 #: The history as :meth:`StatusStore.history` returns it (Dutch: the JSON of ``afspraken
 #: history`` and the app show these names), each with its column in the SQLite table.
@@ -307,6 +336,59 @@ class StatusStore:
                 raise
         return new
 
+    # ---- backup and restore
+
+    def backup(self, target: Path | str) -> Path:
+        """Copy the store to ``target`` while others keep working (SQLite online backup: one
+        consistent snapshot), written to a temporary name and renamed, so ``target`` is
+        never half a copy. The copy is a single file (journal mode DELETE)."""
+        target = Path(target)
+        if not self.path.is_file():
+            raise WijkplanError(f"{self.path}: er is nog geen statusopslag om te bewaren")
+        if target.is_dir():
+            raise WijkplanError(f"{target}: dat is een map; geef een bestandsnaam op")
+        if target.exists() and target.resolve() == self.path.resolve():
+            raise WijkplanError(f"{target}: dat is de statusopslag zelf; kies een ander bestand")
+        try:
+            with self._connect(create=False) as con, atomic_path(target) as tmp:
+                assert con is not None
+                with contextlib.closing(sqlite3.connect(tmp)) as copy:
+                    con.backup(copy)
+                    copy.execute("PRAGMA journal_mode = DELETE")
+                    _check_store_file(copy, target)
+        except OSError as exc:
+            raise WijkplanError(f"{target}: kan de reservekopie niet schrijven ({exc})") from exc
+        return target
+
+    def restore(self, source: Path | str, *, keep: bool = True) -> Path | None:
+        """Replace the store's contents by ``source`` (a backup of a store), atomically.
+
+        ``source`` is checked first (SQLite integrity check, our tables, columns and
+        triggers); anything else is refused in one line and nothing changes. With ``keep``
+        the current store is saved first as ``<store>.voor-herstel-<tijd>`` (returned).
+        The contents are copied into the live store with SQLite's backup API in one
+        transaction, so a reader sees the old store or the restored one, and no open
+        connection is left pointing at a replaced file.
+        """
+        source = Path(source)
+        if not source.is_file():
+            raise WijkplanError(f"{source}: bestand bestaat niet")
+        try:
+            src = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
+        except sqlite3.Error as exc:
+            raise WijkplanError(f"{source}: geen statusopslag van wijkplan ({exc})") from exc
+        with contextlib.closing(src):
+            _check_store_file(src, source)
+            kept = None
+            if keep and self.path.is_file():
+                stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+                kept = self.backup(self.path.with_name(f"{self.path.name}.voor-herstel-{stamp}"))
+            with self._connect(create=True) as con:
+                assert con is not None
+                src.backup(con)
+                _check_store_file(con, self.path)
+        return kept
+
     @staticmethod
     def _read_locked(con: sqlite3.Connection, afspraak: Afspraak) -> StatusState:
         row = con.execute(
@@ -349,6 +431,35 @@ class StatusStore:
         )
         if cur.rowcount != 1:  # cannot happen under BEGIN IMMEDIATE; never write blindly
             raise ConflictError(_conflict_message(new.afspraak_id, old, old.version))
+
+
+def _check_store_file(con: sqlite3.Connection, shown: Path) -> None:
+    """Refuse (one line) a file that is not a sound status store of wijkplan."""
+    try:
+        result = [row[0] for row in con.execute("PRAGMA integrity_check")]
+        tables = {
+            name: {c for (c,) in con.execute(f'SELECT name FROM pragma_table_info("{name}")')}
+            for name in _REQUIRED
+        }
+        triggers = {
+            n for (n,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        }
+    except sqlite3.DatabaseError as exc:
+        raise WijkplanError(f"{shown}: geen statusopslag van wijkplan ({exc})") from exc
+    if result != ["ok"]:
+        raise WijkplanError(
+            f"{shown}: statusopslag is beschadigd (integriteitscontrole: {result[0]})"
+        )
+    missing = [
+        f"{t}.{c}" if tables[t] else t
+        for t, columns in _REQUIRED.items()
+        for c in (sorted(columns - tables[t]) if tables[t] else [""])
+    ]
+    missing += sorted(_TRIGGERS - triggers)
+    if missing:
+        raise WijkplanError(
+            f"{shown}: geen statusopslag van wijkplan (ontbreekt: {', '.join(missing)})"
+        )
 
 
 def _now() -> str:

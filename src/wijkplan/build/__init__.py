@@ -11,26 +11,28 @@ validated sources and returning its layers and report entries:
 It works for any municipality whose ``buurten.*`` and ``wijken.*`` are in the
 folder; other sources are used when present and reported as absent otherwise
 (never invented). :mod:`~wijkplan.build.geopackage` checks every layer against
-the catalogue and writes the GeoPackage to a temporary file that is renamed, so a
-failed build leaves an earlier GeoPackage untouched; :mod:`~wijkplan.build.rasters`
-writes the Leefbaarometer GeoTIFFs the same way.
+the catalogue and writes the GeoPackage, :mod:`~wijkplan.build.rasters` the
+Leefbaarometer GeoTIFFs, both in a temporary folder; :mod:`~wijkplan.build.publish`
+moves them into place together, so a failed or killed build leaves the earlier
+GeoPackage and its rasters untouched.
 """
 
 from __future__ import annotations
 
 import os
-import tempfile
+import shutil
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
 
-from wijkplan.build import agreements, boundaries, heat, liveability
+from wijkplan.build import agreements, boundaries, heat, liveability, publish
 from wijkplan.build.context import BuildContext
 from wijkplan.build.geopackage import write_geopackage
 from wijkplan.config import load_config
 from wijkplan.errors import SourceNotFoundError, ValidationError
+from wijkplan.outputs.atomic import temp_dir
 from wijkplan.report import BuildReport
 
 __all__ = ["build_layers", "collect_layers"]
@@ -93,29 +95,39 @@ def build_layers(
 ) -> BuildReport:
     """Validate the sources in ``data_dir`` and write the GeoPackage ``out``.
 
-    Derived rasters are staged in a temporary folder beside ``out`` and moved
-    next to it (``<out>_leefbaarometer_<jaar>.tif``) only when the whole build succeeded.
+    Everything is staged in a temporary folder beside ``out``; the derived rasters are
+    published in ``<naam>.rasters/<build id>/`` together with the GeoPackage, as one
+    transaction (:mod:`wijkplan.build.publish`), only when the whole build succeeded.
+    What an earlier, killed build left behind is removed first.
     """
     out = Path(out)
     if out.is_dir() or out.suffix.lower() != ".gpkg":
         raise ValidationError([f"{out}: --out moet een bestandsnaam op .gpkg zijn (geen map)"])
     out.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=".wijkplan-build-", dir=out.parent) as staging:
-        layers, report = collect_layers(
-            data_dir, ledger=ledger, staging=Path(staging), gemeente=gemeente
-        )
+    publish.clean(out)
+    build_id = publish.new_build_id()
+    staging = temp_dir(out.parent, "build")
+    try:
+        layers, report = collect_layers(data_dir, ledger=ledger, staging=staging, gemeente=gemeente)
+        report.build_id = build_id
         staged = {year: Path(path) for year, path in report.rasters.items()}
-        final = {
-            year: out.with_name(f"{out.stem}_leefbaarometer_{year}.tif")
-            if path.parent == Path(staging)
-            else path  # a user's own GeoTIFF stays where it is
-            for year, path in staged.items()
-        }
-        report.rasters = {year: str(path) for year, path in final.items()}
-        write_geopackage(layers, report, out, categories=load_config().categories)
-        # the rasters belong to this GeoPackage: moved in only after it was written
-        for year, path in staged.items():
-            if path != final[year]:
-                os.chmod(path, 0o644)
-                os.replace(path, final[year])
+        ours = {year: path for year, path in staged.items() if path.parent == staging}
+        rasters = staging / "rasters" if ours else None
+        if rasters is not None:
+            rasters.mkdir()
+            for year, path in ours.items():
+                final = publish.raster_path(out, build_id, year)
+                moved = rasters / final.name
+                os.replace(path, moved)
+                os.chmod(moved, 0o644)
+                publish.tag_raster(moved, build_id)
+                staged[year] = final
+            os.chmod(rasters, 0o755)
+        # a user's own GeoTIFF stays where it is
+        report.rasters = {year: str(path) for year, path in staged.items()}
+        gpkg = staging / out.name
+        write_geopackage(layers, report, gpkg, categories=load_config().categories)
+        publish.publish(gpkg, rasters, out, build_id)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
     return report

@@ -7,8 +7,10 @@
 build pipeline) and applies an area by the catalogue's keys (:mod:`wijkplan.export.select`);
 :func:`export` writes them in one format (:mod:`wijkplan.export.writers`) with
 ``metadata.json`` and ``LEESMIJ.txt`` (:mod:`wijkplan.export.describe`) into a temporary
-folder beside the target, then moves the files in: only the files of this export are
-replaced, nothing else in the folder is touched. Bad input (an unknown format, layer or
+folder beside the target, then publishes them: only the files of this export are
+replaced, nothing else in the folder is touched. On Linux the target folder is swapped
+as a whole (the other files hard-linked in), so even a killed export leaves the earlier
+export or this one, complete; the next export removes the temporary folder it left. Bad input (an unknown format, layer or
 area, a target that is a file, a GeoPackage that is not built) is one Dutch line and
 nothing is written.
 
@@ -27,7 +29,7 @@ import contextlib
 import json
 import os
 import shutil
-import tempfile
+import stat
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -36,6 +38,7 @@ from wijkplan.errors import ValidationError, WijkplanError
 from wijkplan.export.describe import FORMAT_NAMES, leesmij, metadata
 from wijkplan.export.model import ExportSet
 from wijkplan.export.select import select_layers
+from wijkplan.outputs.atomic import fsync_dir, fsync_file, remove_stale_temp, temp_dir
 from wijkplan.settings import CRS_WGS84, DEFAULT_LAYERS
 
 __all__ = [
@@ -124,7 +127,8 @@ def export(
     parent = out.parent
     try:
         parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name or 'export'}.", suffix=".tmp", dir=parent))
+        remove_stale_temp(parent)  # what a killed export left here
+        tmp = temp_dir(parent, "export")
     except OSError as exc:
         raise WijkplanError(f"--out {out}: kan daar niet schrijven ({_why(exc)})") from exc
     try:
@@ -169,9 +173,89 @@ def _why(exc: OSError) -> str:
 
 
 def _move_in(tmp: Path, out: Path, files: Sequence[str]) -> list[Path]:
+    """Publish the finished ``files`` from ``tmp`` in ``out``: the whole folder at once
+    where the system allows (:func:`_swap_folder`), else file by file (:func:`_move_files`)."""
+    for name in files:
+        fsync_file(tmp / name)
+    if _swap_folder(tmp, out, files):
+        return [out / name for name in files]
+    return _move_files(tmp, out, files)
+
+
+def _swap_folder(tmp: Path, out: Path, files: Sequence[str]) -> bool:
+    """Make ``tmp`` the new ``out`` in one rename, so that a reader (or a kill) sees the
+    earlier export or this one and never a mix; False where that is not possible.
+
+    The other files in ``out`` (not of this export) are hard-linked into ``tmp`` first,
+    so they stay as they are; Linux's ``renameat2(RENAME_EXCHANGE)`` then swaps the two
+    folders atomically. A folder with subfolders, a file system without hard links or a
+    system without ``renameat2`` falls back to moving file by file.
+    """
+    try:
+        if not out.exists():
+            os.chmod(tmp, 0o777 & ~_umask())
+            os.rename(tmp, out)  # fails if ``out`` appeared meanwhile: then file by file
+            fsync_dir(out.parent)
+            return True
+        mine = set(files)
+        linked: set[str] = set()
+        for entry in os.scandir(out):
+            if entry.name in mine:
+                continue
+            if entry.is_symlink():
+                os.symlink(os.readlink(entry.path), tmp / entry.name)
+            elif entry.is_file(follow_symlinks=False):
+                os.link(entry.path, tmp / entry.name)
+            else:
+                raise OSError("a subfolder cannot be carried over atomically")
+            linked.add(entry.name)
+        os.chmod(tmp, stat.S_IMODE(out.stat().st_mode))
+        if not _exchange(tmp, out):
+            raise OSError("renameat2 is not available")
+    except OSError:
+        for name in os.listdir(tmp) if tmp.is_dir() else []:
+            if name not in files and name != ".vorige":
+                with contextlib.suppress(OSError):
+                    (tmp / name).unlink()  # only the links made above
+        return False
+    fsync_dir(out.parent)
+    # ``tmp`` now holds the earlier folder: keep what another program wrote meanwhile
+    for entry in os.scandir(tmp):
+        if entry.name not in mine and entry.name not in linked and not (out / entry.name).exists():
+            with contextlib.suppress(OSError):
+                os.replace(entry.path, out / entry.name)
+    return True
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths atomically (Linux ``renameat2`` with ``RENAME_EXCHANGE``)."""
+    import ctypes
+    import errno
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EXDEV):
+        return False
+    raise OSError(err, os.strerror(err))
+
+
+def _move_files(tmp: Path, out: Path, files: Sequence[str]) -> list[Path]:
     """Move the finished ``files`` from ``tmp`` into ``out``, all or none: the files they
     replace are set aside first and put back when a move fails (a read-only folder, a full
-    disk), so the folder holds either the earlier export or this one."""
+    disk), so the folder holds either the earlier export or this one (not after a kill)."""
     aside = tmp / ".vorige"
     moved: list[str] = []
     kept: list[str] = []
