@@ -94,7 +94,9 @@ def test_broken_input_exits_2_and_keeps_old_geopackage(
     before = out.read_bytes()
     bad = tiny_buurten.copy()
     if breakage == "unrepairable":
-        bad.loc[1, "geometry"] = Polygon([(0, 0), (5, 5), (10, 10), (0, 0)])
+        bad.loc[1, "geometry"] = Polygon(
+            [(101_000, 450_000), (101_005, 450_005), (101_010, 450_010), (101_000, 450_000)]
+        )
     elif breakage == "duplicate":
         bad.loc[1, "buurtcode"] = "BU99990101"
     else:

@@ -19,8 +19,10 @@ from wijkplan.errors import ValidationError
 def data_dir(tmp_path: Path, buurten, wijken) -> Path:
     folder = tmp_path / "geo"
     folder.mkdir()
-    buurten.to_file(folder / "buurten.gpkg", engine="pyogrio")
-    wijken.to_file(folder / "wijken.gpkg", engine="pyogrio")
+    # the files lie at a real place in RD: the loaders refuse coordinates outside the Netherlands
+    for name, frame in (("buurten", buurten), ("wijken", wijken)):
+        moved = frame.set_geometry(frame.translate(100_000, 450_000))
+        moved.to_file(folder / f"{name}.gpkg", engine="pyogrio")
     return folder
 
 

@@ -107,7 +107,9 @@ def test_self_intersecting_spike_is_repaired_with_warning(write_boundaries, tiny
 
 def test_unrepairable_polygon_is_refused(write_boundaries, tiny_buurten):
     bad = tiny_buurten.copy()
-    bad.loc[3, "geometry"] = Polygon([(0, 0), (10, 10), (20, 20), (0, 0)])  # collapsed to a line
+    bad.loc[3, "geometry"] = Polygon(
+        [(101_000, 449_000), (101_010, 449_010), (101_020, 449_020), (101_000, 449_000)]
+    )  # collapsed to a line
     data = write_boundaries(bad, suffix=".gpkg")
     with pytest.raises(ValidationError, match=r"niet te herstellen.*'BU99990202'"):
         load_buurten(data / "buurten.gpkg")

@@ -49,7 +49,7 @@ def test_every_problem_reported(tmp_path, tiny_buurten):
         energielabel=["C", "Q", "A"],
         aantal_woningen=[40, -3, "veel"],
     )
-    bad.loc[2, "geometry"] = Point(0, 0)
+    bad.loc[2, "geometry"] = Point(150_000, 450_000)  # in RD, outside the buurten
     path = tmp_path / "complexen.gpkg"
     bad.to_file(path)
     with pytest.raises(ValidationError) as info:
@@ -85,5 +85,6 @@ def test_every_complex_outside_gives_one_line_with_a_hint(tmp_path, tiny_buurten
     moved.to_file(path)
     with pytest.raises(ValidationError) as info:
         load_complexen(path, buurten=tiny_buurten)
-    assert len(info.value.problems) == 1
-    assert "geen enkel complex ligt binnen de buurten" in info.value.problems[0]
+    assert len(info.value.problems) == 1  # refused on reading: the file is named, not the buurten
+    assert "liggen niet in Nederland" in info.value.problems[0]
+    assert "coördinatenstelsel EPSG:3857" in info.value.problems[0]

@@ -431,7 +431,7 @@ def test_bag_missing_column(tmp_path):
 def test_find_bag_by_layer(tmp_path):
     assert find_bag(tmp_path) is None
     bag_gpkg(tmp_path / "extract-gm0484.gpkg")
-    gpd.GeoDataFrame({"a": [1]}, geometry=[Point(0, 0)], crs="EPSG:28992").to_file(
+    gpd.GeoDataFrame({"a": [1]}, geometry=[Point(100_000, 450_000)], crs="EPSG:28992").to_file(
         tmp_path / "other.gpkg", layer="pand"
     )
     assert find_bag(tmp_path) == tmp_path / "extract-gm0484.gpkg"
@@ -555,9 +555,9 @@ def test_water_problems(tmp_path, tiny_buurten):
     with pytest.raises(ValidationError, match="geen coördinatenstelsel"):
         load_water(no_crs)
     points = tmp_path / "b.gpkg"
-    gpd.GeoDataFrame({"class": ["waterloop"]}, geometry=[Point(0, 0)], crs="EPSG:28992").to_file(
-        points, layer="waterdeel"
-    )
+    gpd.GeoDataFrame(
+        {"class": ["waterloop"]}, geometry=[Point(100_000, 450_000)], crs="EPSG:28992"
+    ).to_file(points, layer="waterdeel")
     with pytest.raises(ValidationError) as info:
         load_water(points)
     assert info.value.problems == [

@@ -9,7 +9,10 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 import pytest
-from shapely.geometry import LineString, Point, box
+import shapely
+from shapely.geometry import LineString
+from shapely.geometry import Point as _Point
+from shapely.geometry import box as _box
 
 from wijkplan.errors import ValidationError
 from wijkplan.sample.common import sample_bron
@@ -19,6 +22,17 @@ from wijkplan.sources.incidents import load_incidents
 from wijkplan.sources.police import load_police_table, police_yearly_totals
 
 TODAY = dt.date(2025, 6, 1)
+#: The tiny test municipality lies at a real place in RD (loaders refuse coordinates
+#: outside the Netherlands); the tests give coordinates relative to it.
+X0, Y0 = 100_000, 450_000
+
+
+def Point(x: float, y: float) -> _Point:  # stands in for shapely's Point
+    return _Point(X0 + x, Y0 + y)
+
+
+def box(x0: float, y0: float, x1: float, y1: float) -> shapely.Polygon:
+    return _box(X0 + x0, Y0 + y0, X0 + x1, Y0 + y1)
 
 
 @pytest.fixture
@@ -96,7 +110,7 @@ def test_load_incidenten_reports_every_problem(tmp_path: Path, buurten: gpd.GeoD
             ("2023-02-30", "overlast", Point(100, 100)),
             ("2023-05-01", "diefstal", Point(100, 100)),
             ("2023-05-01", "overlast", Point(5000, 5000)),
-            ("2023-05-01", "overlast", LineString([(0, 0), (10, 10)])),
+            ("2023-05-01", "overlast", LineString([(X0, Y0), (X0 + 10, Y0 + 10)])),
             ("2030-01-01", "overlast", Point(100, 100)),
         ]
     ).to_file(path)
@@ -111,7 +125,7 @@ def test_load_incidenten_reports_every_problem(tmp_path: Path, buurten: gpd.GeoD
         and "rij 2: 2023-02-30" in text
     )
     assert "veld 'categorie': onbekende categorie" in text and "rij 3: diefstal" in text
-    assert "punt ligt buiten de gemeente" in text and "(5000, 5000)" in text
+    assert "punt ligt buiten de gemeente" in text and "(105000, 455000)" in text
     assert "geen punt" in text and "LineString" in text
     assert "datum in de toekomst" in text and "2030-01-01" in text
 

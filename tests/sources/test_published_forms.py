@@ -25,7 +25,7 @@ from wijkplan.sources.leefbaarometer import (
 )
 from wijkplan.sources.police import is_police_table, load_police_table, police_yearly_totals
 from wijkplan.sources.statline import read_statline
-from wijkplan.sources.validate import ColumnsWarning
+from wijkplan.sources.validate import ColumnsWarning, TextEncodingWarning
 
 NAMES = {
     "noord-west": ["BU99990101"],
@@ -418,7 +418,8 @@ def test_leefbaarometer_buurt_file_resaved_by_dutch_excel(tmp_path):
     )
     path = tmp_path / "Leefbaarometer-scores buurten 2002-2024.csv"
     path.write_bytes(text.encode("cp1252"))
-    scores = load_leefbaarometer_areas(path)
+    with pytest.warns(TextEncodingWarning, match="geen UTF-8; gelezen als cp1252"):
+        scores = load_leefbaarometer_areas(path)
     assert scores.loc[0, "afw"] == pytest.approx(0.1072)
 
 

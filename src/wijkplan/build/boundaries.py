@@ -17,7 +17,7 @@ import geopandas as gpd
 import pandas as pd
 
 from wijkplan import catalogue
-from wijkplan.build.context import BuildContext, ThemeOutput, kind_of
+from wijkplan.build.context import BuildContext, ThemeOutput, collect_warnings, kind_of
 from wijkplan.catalogue import join_pairs, parse_pairs
 from wijkplan.report import REAL, SAMPLE
 from wijkplan.settings import is_sample
@@ -52,7 +52,7 @@ def build(ctx: BuildContext) -> Boundaries:
     build then goes on without complexes.
     """
     out = ThemeOutput()
-    with warnings.catch_warnings():
+    with collect_warnings(out), warnings.catch_warnings():
         warnings.simplefilter("ignore", RepairWarning)  # collected into the report instead
         buurten, wijken, sources = load_boundaries(
             ctx.data_dir, gemeente=ctx.gemeente, repairs=ctx.repairs

@@ -8,6 +8,7 @@ it lies (its representative point), so the buurt is never taken on trust.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import geopandas as gpd
@@ -28,6 +29,9 @@ COMPLEX_COLUMNS = (
 )
 #: Problems of one kind listed one by one; beyond this they are counted.
 MAX_LISTED = 10
+#: Plausible whole numbers: homes in one complex, and a build year up to five years ahead
+#: (a complex being planned); anything else is an error in the file.
+PLAUSIBLE = {"aantal_woningen": (0, 10_000), "bouwjaar": (1000, dt.date.today().year + 5)}
 ENERGY_LABELS = ("A++++", "A+++", "A++", "A+", "A", "B", "C", "D", "E", "F", "G")
 
 
@@ -59,7 +63,13 @@ def load_complexen(
             problems.add(field, f"complex {cid}: geen getal", raw)
         for cid, n in zip(ids[numbers < 0], numbers[numbers < 0], strict=True):
             problems.add(field, f"complex {cid}: negatief", n)
-        gdf[field] = numbers.astype("Int64")
+        low, high = PLAUSIBLE[field]
+        odd = (numbers >= 0) & ((numbers < low) | (numbers > high) | (numbers % 1 != 0))
+        for cid, n in zip(ids[odd], numbers[odd], strict=True):
+            problems.add(
+                field, f"complex {cid}: onwaarschijnlijke waarde (verwacht {low}..{high})", n
+            )
+        gdf[field] = numbers.where(~odd & (numbers >= 0)).astype("Int64")
     labels = gdf["energielabel"].astype("string").str.strip().str.upper()
     for cid, label in zip(
         ids[labels.notna() & ~labels.isin(ENERGY_LABELS)],

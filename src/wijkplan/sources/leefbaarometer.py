@@ -28,6 +28,7 @@ GeoTIFF, ours or a user's.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 import warnings
@@ -214,8 +215,19 @@ def _read_csv(path: Path) -> tuple[pd.DataFrame, bool]:
     return frame, semicolon
 
 
-#: How the open data (or a re-save) writes a missing score.
-_MISSING_SCORES = ("", "NA", "NaN", "nan", ".", "null")
+#: How the open data (or a re-save) writes a missing score. A literal ``NaN`` is not
+#: among them: the publisher writes ``NA`` or nothing, so ``NaN`` is refused as no number.
+_MISSING_SCORES = ("", "NA", ".", "null")
+#: Plausible ranges. The Leefbaarometer publishes no hard bounds: the total ``lbm`` is
+#: an absolute score of about 3.4-5.0 per cell, ``afw`` and the five dimensions are
+#: deviations of about -0.5..+0.7 (see docs). These envelopes are generous; a value
+#: outside them is an error in the file, not a very (un)liveable place.
+SCORE_RANGES = {
+    "lbm": (0.0, 10.0),
+    **{c: (-5.0, 5.0) for c in ("afw", "won", "fys", "vrz", "soc", "onv")},
+}
+#: The first measurement year of Leefbaarometer 3.x (computed back to 2002).
+FIRST_YEAR = 2002
 #: The per-area files: area key column and how it is checked.
 AREA_KEY = "bu_code"
 
@@ -254,7 +266,16 @@ def _load_scores(
     problems.raise_if_any()
     ids = raw[key].str.strip()
     year = pd.to_numeric(raw[YEAR].str.strip(), errors="coerce")
-    problems.add_capped(YEAR, "geen jaartal", list(raw[YEAR][year.isna() | (year % 1 != 0)]))
+    not_year = year.isna() | (year % 1 != 0)
+    problems.add_capped(YEAR, "geen jaartal", list(raw[YEAR][not_year]))
+    last = dt.date.today().year
+    odd = ~not_year & ((year < FIRST_YEAR) | (year > last))
+    problems.add_grouped(
+        YEAR,
+        f"jaartal buiten {FIRST_YEAR}..{last} (de metingen van de Leefbaarometer)",
+        list(raw[YEAR][odd].str.strip()),
+    )
+    year = year.where(~odd)
     scores: dict[str, pd.Series] = {}
     for col in SCORE_COLUMNS:
         text = raw[col].str.strip()
@@ -268,6 +289,14 @@ def _load_scores(
         )
         infinite = values[np.isinf(values.to_numpy(dtype="float64", na_value=np.nan))]
         problems.add_capped(col, "oneindige waarde", list(ids[infinite.index]))
+        low, high = SCORE_RANGES.get(col, (-np.inf, np.inf))
+        finite = values.notna() & ~values.index.isin(infinite.index)
+        outside = text[finite & ((values < low) | (values > high))]
+        problems.add_capped(
+            col,
+            f"score buiten het bereik {low:g}..{high:g}",
+            [f"{g}: {v}" for g, v in zip(ids[outside.index], outside, strict=True)],
+        )
         scores[col] = values.astype("float64")
     frame = pd.DataFrame({key: ids, YEAR: year, **scores})
     if unknown:

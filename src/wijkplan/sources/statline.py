@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import json
 import re
+import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +35,7 @@ import numpy as np
 import pandas as pd
 
 from wijkplan.errors import SourceNotFoundError, ValidationError
+from wijkplan.sources.validate import TextEncodingWarning
 
 #: How a missing value is written, and what it means (shown to users in Dutch).
 NOT_AVAILABLE, SECRET = "niet beschikbaar", "geheim"
@@ -107,7 +109,19 @@ def read_text(path: Path) -> str:
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
-        return raw.decode("cp1252")
+        pass
+    for encoding in ("cp1252", "latin-1"):  # latin-1 decodes any byte
+        try:
+            text = raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        warnings.warn(
+            f"{path}: tekst is geen UTF-8; gelezen als {encoding}",
+            TextEncodingWarning,
+            stacklevel=2,
+        )
+        return text
+    raise AssertionError("unreachable: latin-1 decodes any byte")  # pragma: no cover
 
 
 def read_statline(path: Path | str) -> StatTable:
