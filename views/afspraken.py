@@ -8,6 +8,7 @@ from wijkplan.afspraken.linking import (
     applicable_afspraken,
     filter_afspraken,
 )
+from wijkplan.afspraken.store import MAX_DOOR, MAX_OPMERKING
 from wijkplan.errors import ConflictError, WijkplanError
 from wijkplan.text_safety import markdown_text as md
 
@@ -80,9 +81,14 @@ def edit_form(data, afspraak_id: str) -> None:
             key=f"voortgang-{afspraak_id}",
         )
         door = st.text_input(
-            "Door (naam)", value=st.session_state.get("door", ""), key=f"door-{afspraak_id}"
+            "Door (naam)",
+            value=st.session_state.get("door", ""),
+            key=f"door-{afspraak_id}",
+            max_chars=MAX_DOOR,
         )
-        opmerking = st.text_area("Opmerking", key=f"opmerking-{afspraak_id}")
+        opmerking = st.text_area(
+            "Opmerking", key=f"opmerking-{afspraak_id}", max_chars=MAX_OPMERKING
+        )
         submitted = st.form_submit_button("Opslaan")
     seen_key = f"gezien-{afspraak_id}"
     if submitted:
