@@ -189,3 +189,44 @@ def test_hostile_names_are_plain_text_in_the_wup_markdown():
         assert not _unescaped(line, "<") or line.startswith("<!--"), line
     assert "http://" not in text
     assert text.count("!\\[x\\]") == 7
+
+
+# ---- where data meets Streamlit's Markdown: the dossier panel
+
+
+def _render_hostile_dossier(layers: str, hostile: str) -> None:
+    import dataclasses
+
+    from wijkplan import ui
+    from wijkplan.dossier import build_dossier
+    from wijkplan.read import BuiltLayers
+
+    data = BuiltLayers(layers)
+    code = str(data.regiegebieden["regie_id"].iloc[0])
+    d = build_dossier(code, data)
+    ui.render_dossier(
+        dataclasses.replace(
+            d,
+            naam=hostile,
+            partners=[hostile, hostile],
+            toelichting=hostile,
+            regisseur=hostile,
+            buurten=[dataclasses.replace(b, naam=hostile) for b in d.buurten or []],
+        )
+    )
+
+
+def test_hostile_names_are_escaped_in_the_dossier_markdown(app_env):
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_function(
+        _render_hostile_dossier, args=(str(app_env), MD_IMAGE + " " + IMG), default_timeout=30
+    )
+    at.run()
+    assert not at.exception
+    bodies = [e.value for e in [*at.subheader, *at.markdown, *at.caption]]
+    shown = [b for b in bodies if "198.51.100.7" in b]
+    assert len(shown) >= 4  # heading, regisseur, partners, toelichting, buurten
+    for body in shown:
+        assert markdown_text(MD_IMAGE + " " + IMG) in body, body
+        assert MD_IMAGE not in body and IMG not in body, body
