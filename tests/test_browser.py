@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -10,6 +11,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
@@ -37,15 +39,16 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="module")
-def app_url(built_layers, tmp_path_factory) -> Iterator[str]:
+@contextlib.contextmanager
+def serve_app(layers: Path, log_dir: Path, **env: str) -> Iterator[str]:
+    """Run the app (``streamlit run app.py``) on ``layers`` at 127.0.0.1; yields its URL."""
     if not os.path.exists(CHROMIUM):
         if os.environ.get("CI"):
             pytest.fail("Debian chromium is required under CI (make browser-deps)")
         pytest.skip("Debian chromium not installed (make browser-deps)")
     port = _free_port()
-    env = {**os.environ, "WIJKPLAN_LAYERS": str(built_layers), "WIJKPLAN_BASEMAP": "auto"}
-    log_path = tmp_path_factory.mktemp("streamlit") / "streamlit.log"
+    env = {**os.environ, "WIJKPLAN_LAYERS": str(layers), "WIJKPLAN_BASEMAP": "auto", **env}
+    log_path = log_dir / "streamlit.log"
     log = log_path.open("w")
     proc = subprocess.Popen(
         [
@@ -87,6 +90,12 @@ def app_url(built_layers, tmp_path_factory) -> Iterator[str]:
             proc.kill()
             proc.wait()
         log.close()
+
+
+@pytest.fixture(scope="module")
+def app_url(built_layers, tmp_path_factory) -> Iterator[str]:
+    with serve_app(built_layers, tmp_path_factory.mktemp("streamlit")) as url:
+        yield url
 
 
 def test_map_draws_buurten_and_click_opens_dossier_offline(app_url, bundled_data, built_layers):

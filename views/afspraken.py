@@ -8,7 +8,9 @@ from wijkplan.afspraken.linking import (
     applicable_afspraken,
     filter_afspraken,
 )
+from wijkplan.afspraken.store import MAX_DOOR, MAX_OPMERKING
 from wijkplan.errors import ConflictError, WijkplanError
+from wijkplan.text_safety import markdown_text as md
 
 ALLE = "(alle)"
 
@@ -45,20 +47,21 @@ def edit_form(data, afspraak_id: str) -> None:
     a = ledger.afspraak(afspraak_id)
     state = store.current(afspraak_id, ledger)
     if melding := st.session_state.pop("melding", None):
-        st.success(melding)
+        st.success(md(melding))
     if fout := st.session_state.pop("fout", None):
-        st.error(fout)
-    st.subheader(f"{a.id}: {a.titel}")
+        st.error(md(fout))
+    st.subheader(f"{md(a.id)}: {md(a.titel)}")
     st.caption(
-        f"Thema {a.thema} · trekker {ledger.partij_naam(a.trekker)} · {a.jaar} (periode {a.periode})"
+        f"Thema {md(a.thema)} · trekker {md(ledger.partij_naam(a.trekker))} · {md(a.jaar)} "
+        f"(periode {md(a.periode)})"
     )
-    st.markdown(f"> {a.tekst}")
+    st.markdown(f"> {md(a.tekst)}")
     if a.toelichting:
-        st.caption(f"Toelichting: {a.toelichting}")
-    st.markdown("**Partijen:** " + ", ".join(ledger.partij_naam(p) for p in a.partijen))
-    st.markdown("**Gebieden:** " + ", ".join(g.label for g in a.gebieden))
+        st.caption(f"Toelichting: {md(a.toelichting)}")
+    st.markdown("**Partijen:** " + ", ".join(md(ledger.partij_naam(p)) for p in a.partijen))
+    st.markdown("**Gebieden:** " + ", ".join(md(g.label) for g in a.gebieden))
     st.markdown(
-        f"**Huidige status:** {state.status} · voortgang {state.voortgang if state.voortgang is not None else '—'}% · versie {state.version}"
+        f"**Huidige status:** {md(state.status)} · voortgang {state.voortgang if state.voortgang is not None else '—'}% · versie {state.version}"
     )
     with st.form(f"update-{afspraak_id}"):
         status = st.selectbox(
@@ -78,9 +81,14 @@ def edit_form(data, afspraak_id: str) -> None:
             key=f"voortgang-{afspraak_id}",
         )
         door = st.text_input(
-            "Door (naam)", value=st.session_state.get("door", ""), key=f"door-{afspraak_id}"
+            "Door (naam)",
+            value=st.session_state.get("door", ""),
+            key=f"door-{afspraak_id}",
+            max_chars=MAX_DOOR,
         )
-        opmerking = st.text_area("Opmerking", key=f"opmerking-{afspraak_id}")
+        opmerking = st.text_area(
+            "Opmerking", key=f"opmerking-{afspraak_id}", max_chars=MAX_OPMERKING
+        )
         submitted = st.form_submit_button("Opslaan")
     seen_key = f"gezien-{afspraak_id}"
     if submitted:
@@ -108,7 +116,7 @@ def edit_form(data, afspraak_id: str) -> None:
             st.session_state[seen_key] = store.current(afspraak_id, ledger)
             st.rerun()
         except WijkplanError as exc:
-            st.error(str(exc))
+            st.error(md(exc))
         else:
             st.session_state["melding"] = (
                 f"Opgeslagen: {new.status}, voortgang "
@@ -136,11 +144,13 @@ def main() -> None:
         st.info("Deze build heeft geen afsprakenregister.")
         return
     meta = data.ledger.meta
-    st.caption(f"{meta.titel} · ondertekend {meta.ondertekend:%d-%m-%Y} · periode {meta.periode}")
+    st.caption(
+        f"{md(meta.titel)} · ondertekend {meta.ondertekend:%d-%m-%Y} · periode {md(meta.periode)}"
+    )
     try:
         frame = overview(data, filters(data))
     except WijkplanError as exc:
-        st.error(str(exc))
+        st.error(md(exc))
         return
     st.dataframe(ui.afspraken_table(frame), hide_index=True, width="stretch")
     st.caption(f"{len(frame)} van {len(data.ledger.afspraken)} afspraken")

@@ -14,6 +14,7 @@ from wijkplan import catalogue, ogc, ui
 from wijkplan.errors import ValidationError, WijkplanError
 from wijkplan.ogc.layers import sample_marks
 from wijkplan.read import BuiltLayers
+from wijkplan.text_safety import markdown_text as md
 
 #: Format label -> (export format, the Excel form of CSV)
 FORMATS: dict[str, tuple[str, bool]] = {
@@ -135,12 +136,14 @@ def download(data: BuiltLayers, path: Path) -> None:
     if st.button("Maak download", type="primary", key="download_maken"):
         st.session_state.pop(MADE, None)
         with st.status("Download maken…", expanded=True) as status:
-            st.write("Lagen lezen" + (f" en selecteren voor {area_label}" if gebied else "") + "…")
+            st.write(
+                "Lagen lezen" + (f" en selecteren voor {md(area_label)}" if gebied else "") + "…"
+            )
             try:
                 files, payload = make_zip(path, fmt, names=names, gebied=gebied, excel=excel)
             except WijkplanError as exc:
                 status.update(label="Download maken mislukt", state="error")
-                st.error(one_line(exc))
+                st.error(md(one_line(exc)))
                 return
             status.update(label="Download klaar", state="complete", expanded=False)
         stem = f"wijkplan-{gebied or data.report.gemeentecode}-{fmt}{'-excel' if excel else ''}"

@@ -7,6 +7,7 @@ from wijkplan import ui
 from wijkplan.dossier import build_dossier
 from wijkplan.errors import WijkplanError
 from wijkplan.mapping import base_map, selection_layer
+from wijkplan.text_safety import markdown_text as md
 
 
 def main() -> None:
@@ -81,7 +82,7 @@ def main() -> None:
         try:
             dossier = build_dossier(code, data, store=ui.status_store())
         except WijkplanError as exc:
-            st.error(str(exc))
+            st.error(md(exc))
             return
         ui.render_dossier(dossier)
 

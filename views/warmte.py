@@ -15,6 +15,7 @@ from wijkplan.dossier import build_dossier
 from wijkplan.errors import WijkplanError
 from wijkplan.numbers import number
 from wijkplan.read import BuiltLayers
+from wijkplan.text_safety import markdown_text as md
 
 #: The kinds of area a draft WUP is made for, in the order the chooser lists them.
 KINDS = ui.WUP_LEVELS
@@ -82,17 +83,17 @@ def summary(code: str, data: BuiltLayers) -> str:
     """The heat summary of the chosen area; returns its name."""
     dossier = build_dossier(code, data, store=ui.status_store())
     h = dossier.warmte
-    st.subheader(dossier.naam)
+    st.subheader(md(dossier.naam))
     if not h.beschikbaar:
         st.info("Geen warmteplan voor dit gebied in deze build.")
         return dossier.naam
     homes = next((q for q in h.invoer if q.naam == "woningen"), None)
     n_buurten = len(h.buurten) if h.buurten is not None else 1
-    plan = [f"**Strategie (plan):** {h.strategie or 'per buurt, zie de tabel'}"]
+    plan = [f"**Strategie (plan):** {md(h.strategie) or 'per buurt, zie de tabel'}"]
     if h.fase:
-        plan.append(f"**fase:** {h.fase}")
+        plan.append(f"**fase:** {md(h.fase)}")
     if h.periode:
-        plan.append(f"**periode:** {h.periode}")
+        plan.append(f"**periode:** {md(h.periode)}")
     st.markdown(" · ".join(plan))
     c1, c2, c3 = st.columns(3)
     c1.metric(
@@ -108,13 +109,13 @@ def summary(code: str, data: BuiltLayers) -> str:
         )
     ui.render_boundary_notice(h)
     if h.indicatie is not None:
-        st.markdown(f"**Indicatie (vuistregels):** {h.indicatie.strategie}")
+        st.markdown(f"**Indicatie (vuistregels):** {md(h.indicatie.strategie)}")
     if h.afwijking:
-        st.warning(h.afwijking, icon="↔️")
+        st.warning(md(h.afwijking), icon="↔️")
     if h.strategieen:
         st.markdown(
             "**Strategieën in het plan:** "
-            + ", ".join(f"{k} ({number(v)})" for k, v in h.strategieen.items())
+            + ", ".join(f"{md(k)} ({number(v)})" for k, v in h.strategieen.items())
         )
     if h.buurten:
         st.dataframe(
@@ -124,7 +125,7 @@ def summary(code: str, data: BuiltLayers) -> str:
         )
     if h.aquathermie is not None:
         st.markdown(
-            f"**Aquathermie:** {h.aquathermie.naam}"
+            f"**Aquathermie:** {md(h.aquathermie.naam)}"
             + (" (ligging schematisch)" if h.aquathermie.schematisch else "")
         )
     link = urlencode({"gebied": code, "thema": ui.WARMTE_STRATEGIE})
@@ -154,7 +155,7 @@ def draft(code: str, naam: str, data: BuiltLayers) -> None:
                 return
             except WijkplanError as exc:
                 status.update(label="Maken mislukt", state="error")
-                st.error(" ".join(str(exc).split()))
+                st.error(md(exc))
                 return
             status.update(label="Concept-WUP klaar", state="complete", expanded=False)
         st.session_state[MADE] = {"key": key, "files": files}
@@ -212,7 +213,7 @@ def main() -> None:
     try:
         naam = summary(code, data)
     except WijkplanError as exc:
-        st.error(" ".join(str(exc).split()))
+        st.error(md(exc))
         return
     draft(code, naam, data)
 

@@ -18,6 +18,7 @@ from wijkplan.errors import WijkplanError
 from wijkplan.export import register as register_export
 from wijkplan.ogc import register as register_ogc
 from wijkplan.settings import DEFAULT_DATA_DIR, DEFAULT_LAYERS
+from wijkplan.text_safety import terminal_text
 
 
 def cmd_sample_data(args: argparse.Namespace) -> int:
@@ -43,7 +44,11 @@ def cmd_dossier(args: argparse.Namespace) -> int:
     from wijkplan.read import BuiltLayers
 
     d = build_dossier(args.code, BuiltLayers(args.layers), store=StatusStore(args.store))
-    print(d.to_json() if args.json else format_dossier(d))
+    if args.json:
+        print(d.to_json())  # JSON escapes control characters itself
+    else:
+        # names come from files: no control character reaches the terminal
+        print("\n".join(terminal_text(line) for line in format_dossier(d).splitlines()))
     return 0
 
 
@@ -171,7 +176,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout.flush()  # a closed pipe shows here, not at interpreter exit
         return code
     except WijkplanError as exc:
-        print(f"wijkplan: fout: {exc}", file=sys.stderr)
+        message = "\n".join(terminal_text(line) for line in str(exc).splitlines())
+        print(f"wijkplan: fout: {message}", file=sys.stderr)
         return exc.exit_code
     except BrokenPipeError:
         # The reader went away (``| head``): end quietly. Python's recipe: point stdout at

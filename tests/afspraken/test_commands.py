@@ -154,3 +154,54 @@ def test_update_refusals_exit_2(ledger_file, capsys, extra, message):
 def test_history_empty(capsys):
     assert run(["afspraken", "history"]) == 0
     assert "Geen wijzigingen vastgelegd" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--door", "x" * 101], "door is te lang (101 tekens, hoogstens 100)"),
+        (["--door", "Fatima", "--opmerking", "o" * 2001], "opmerking is te lang (2001 tekens"),
+        (["--door", "Fa\x1b[2Jtima"], "door bevat stuurtekens"),
+        (["--door", "Fatima", "--opmerking", "weg\x1b]0;titel\x07"], "opmerking bevat stuurtekens"),
+        (["--door", "Fatima\nNep"], "door bevat stuurtekens"),
+    ],
+)
+def test_update_refuses_long_or_control_text_in_one_dutch_line(
+    ledger_file, capsys, isolated_store, extra, message
+):
+    argv = ["afspraken", "update", "A-gem", "--ledger", str(ledger_file), "--status", "lopend"]
+    assert run([*argv, *extra]) == 2
+    err = capsys.readouterr().err
+    assert message in err and len(err.strip().splitlines()) == 1
+    assert "\x1b" not in err and "\x07" not in err
+    assert not isolated_store.exists() or run(["afspraken", "history"]) == 0
+    assert "Geen wijzigingen" in capsys.readouterr().out or not isolated_store.exists()
+
+
+def test_update_accepts_a_multi_line_remark_up_to_the_limit(ledger_file, capsys):
+    argv = ["afspraken", "update", "A-gem", "--ledger", str(ledger_file), "--status", "lopend"]
+    assert run([*argv, "--door", "F" * 100, "--opmerking", "regel 1\nregel 2\t" + "o" * 1984]) == 0
+    capsys.readouterr()
+    assert run(["afspraken", "history", "A-gem"]) == 0
+    assert "regel 1\\nregel 2\\t" in capsys.readouterr().out
+
+
+def test_history_shows_stored_control_characters_instead_of_sending_them(
+    ledger, capsys, isolated_store, monkeypatch
+):
+    from wijkplan.afspraken import store as store_module
+
+    # a history written before control characters were refused (or by another tool)
+    monkeypatch.setattr(store_module, "_text_problems", lambda *a, **k: [])
+    store_module.StatusStore(isolated_store).update(
+        "A-gem",
+        status="lopend",
+        door="Fa\x1b[31mtima",
+        opmerking="weg\x1b[2J\rnep\u202e",
+        expected_version=None,
+        ledger=ledger,
+    )
+    assert run(["afspraken", "history"]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\r" not in out and "\u202e" not in out
+    assert "door Fa\\x1b[31mtima" in out and "weg\\x1b[2J\\rnep\\u202e" in out

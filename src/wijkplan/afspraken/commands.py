@@ -21,11 +21,12 @@ from wijkplan.afspraken import DEFAULT_LEDGER
 from wijkplan.afspraken.ledger import load_ledger
 from wijkplan.afspraken.linking import afspraken_overview, applicable_afspraken, filter_afspraken
 from wijkplan.afspraken.model import Ledger
-from wijkplan.afspraken.store import STATUS_STORE_ENV, StatusStore
+from wijkplan.afspraken.store import MAX_DOOR, MAX_OPMERKING, STATUS_STORE_ENV, StatusStore
 from wijkplan.areas import Areas
 from wijkplan.errors import LayersNotBuiltError, SourceNotFoundError, WijkplanError
 from wijkplan.numbers import percent
 from wijkplan.settings import DEFAULT_DATA_DIR, DEFAULT_LAYERS
+from wijkplan.text_safety import terminal_text
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -72,8 +73,17 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.add_argument("id", metavar="ID", help="de afspraak, bijv. PA2021-05c")
     p.add_argument("--status", help="nieuwe status, bijv. 'lopend'")
     p.add_argument("--voortgang", type=int, metavar="X", help="voortgang in procent (0-100)")
-    p.add_argument("--door", required=True, metavar="NAAM", help="wie de wijziging doet")
-    p.add_argument("--opmerking", metavar="TEKST", help="toelichting bij de wijziging")
+    p.add_argument(
+        "--door",
+        required=True,
+        metavar="NAAM",
+        help=f"wie de wijziging doet (hoogstens {MAX_DOOR} tekens)",
+    )
+    p.add_argument(
+        "--opmerking",
+        metavar="TEKST",
+        help=f"toelichting bij de wijziging (hoogstens {MAX_OPMERKING} tekens)",
+    )
     p.add_argument(
         "--versie",
         type=int,
@@ -140,7 +150,10 @@ def run(argv: Sequence[str] | None = None) -> int:
     try:
         code: int = args.func(args)
     except WijkplanError as err:
-        print(f"fout: {err}", file=sys.stderr)
+        # values quoted in a message come from files and people: no control character
+        # reaches the terminal (each line of the message stays a line)
+        message = "\n".join(terminal_text(line) for line in str(err).splitlines())
+        print(f"fout: {message}", file=sys.stderr)
         return err.exit_code
     return code
 
@@ -173,9 +186,12 @@ def cmd_list(args: argparse.Namespace) -> int:
         voortgang = "" if pd.isna(row.voortgang) else percent(row.voortgang / 100)
         via = f"  [{row.via}]" if row.via else ""
         print(
-            f"  {row.afspraak_id:<11} {row.status:<12} {voortgang:>5}  {row.thema}: {row.titel}{via}"
+            terminal_text(
+                f"  {row.afspraak_id:<11} {row.status:<12} {voortgang:>5}  {row.thema}: "
+                f"{row.titel}{via}"
+            )
         )
-        print(f"  {'':<11} trekker: {row.trekker}; partijen: {row.partijen}")
+        print(terminal_text(f"  {'':<11} trekker: {row.trekker}; partijen: {row.partijen}"))
     return 0
 
 
@@ -217,11 +233,13 @@ def cmd_update(args: argparse.Namespace) -> int:
     changes = store.history(args.id)
     changes = changes[changes["versie"] == new.version]
     print(
-        f"Afspraak {args.id} bijgewerkt door {new.updated_by} op {new.updated_at} "
-        f"(versie {new.version}):"
+        terminal_text(
+            f"Afspraak {args.id} bijgewerkt door {new.updated_by} op {new.updated_at} "
+            f"(versie {new.version}):"
+        )
     )
     for row in changes.itertuples(index=False):
-        print(f"  {row.veld}: {_show(row.oud)} → {_show(row.nieuw)}")
+        print(terminal_text(f"  {row.veld}: {_show(row.oud)} → {_show(row.nieuw)}"))
     print(f"Opgeslagen in {store.path}")
     return 0
 
@@ -251,7 +269,7 @@ def cmd_history(args: argparse.Namespace) -> int:
     if args.json:
         print(_to_json(frame))
         return 0
-    wat = f"afspraak {args.id}" if args.id else "alle afspraken"
+    wat = f"afspraak {terminal_text(args.id)}" if args.id else "alle afspraken"
     if frame.empty:
         print(f"Geen wijzigingen vastgelegd voor {wat} in {store.path}.")
         return 0
@@ -264,7 +282,9 @@ def cmd_history(args: argparse.Namespace) -> int:
         )
         if isinstance(row.opmerking, str) and row.opmerking:
             line += f": {row.opmerking}"
-        print(line)
+        # the history may hold text from before control characters were refused:
+        # shown as \x1b, \n, ... so it cannot move the cursor or rewrite the screen
+        print(terminal_text(line))
     return 0
 
 

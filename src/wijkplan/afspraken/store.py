@@ -31,6 +31,7 @@ from wijkplan.afspraken.model import Afspraak, Ledger
 from wijkplan.errors import ConflictError, ValidationError, WijkplanError
 from wijkplan.outputs.atomic import atomic_path
 from wijkplan.settings import PROJECT_ROOT
+from wijkplan.text_safety import has_control_characters
 
 #: Default location of the store, relative to the working directory.
 DEFAULT_STATUS_STORE = PROJECT_ROOT / "data" / "state" / "afspraken_status.sqlite"
@@ -127,6 +128,30 @@ class StatusState:
     version: int
     updated_at: str | None = None
     updated_by: str | None = None
+
+
+#: The longest name in ``door`` and the longest ``opmerking`` a change may carry.
+MAX_DOOR = 100
+MAX_OPMERKING = 2000
+
+
+def _text_problems(
+    afspraak_id: str, field: str, value: str | None, limit: int, *, newlines: bool
+) -> list[str]:
+    """One Dutch line per problem of a typed text: too long, or control characters in it."""
+    if not value:
+        return []
+    problems = []
+    if len(value) > limit:
+        problems.append(
+            f"afspraak {afspraak_id}: {field} is te lang ({len(value)} tekens, hoogstens {limit})"
+        )
+    if has_control_characters(value, allow_newlines=newlines):
+        problems.append(
+            f"afspraak {afspraak_id}: {field} bevat stuurtekens (zoals escape- of "
+            f"besturingscodes); typ gewone tekst"
+        )
+    return problems
 
 
 class StatusStore:
@@ -259,6 +284,10 @@ class StatusStore:
         door = (door or "").strip()
         if not door:
             problems.append(f"afspraak {afspraak_id}: geef aan wie de wijziging doet (door)")
+        problems += _text_problems(afspraak_id, "door", door, MAX_DOOR, newlines=False)
+        problems += _text_problems(
+            afspraak_id, "opmerking", opmerking, MAX_OPMERKING, newlines=True
+        )
         if status is None and voortgang is None:
             problems.append(f"afspraak {afspraak_id}: geef een nieuwe status of voortgang op")
         if status is not None and status not in ledger.statussen:

@@ -8,7 +8,6 @@ shared with the GIS styles of the exports.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Mapping, Sequence
 
 import folium
@@ -32,6 +31,7 @@ from wijkplan.styles.palette import (
     SELECTED_STYLE,
     WIJK_STYLE,
 )
+from wijkplan.text_safety import html_text
 
 
 def base_map(
@@ -59,15 +59,22 @@ def base_map(
     b = to_wgs84(buurten[["buurtcode", "buurtnaam", "wijkcode", "geometry"]])
     w = to_wgs84(wijken[["wijkcode", "wijknaam", "geometry"]])
     names = dict(zip(w["wijkcode"], w["wijknaam"], strict=True))
-    b = b.assign(wijknaam=b["wijkcode"].map(names))
+    # folium's GeoJsonTooltip writes property values into the tooltip as HTML, so every
+    # text shown there is escaped here (the buurtcode, which clicks return, is a checked code)
+    b = b.assign(
+        buurtnaam=b["buurtnaam"].map(html_text),
+        wijknaam=b["wijkcode"].map(names).map(html_text),
+    )
     fields, aliases = ["buurtnaam", "buurtcode", "wijknaam"], ["Buurt", "Code", "Wijk"]
     if buurt_info:
         labels = list(dict.fromkeys(k for info in buurt_info.values() for k in info))
         for i, label in enumerate(labels):
             column = f"info_{i}"
-            b[column] = [buurt_info.get(c, {}).get(label, MISSING_TEXT) for c in b["buurtcode"]]
+            b[column] = [
+                html_text(buurt_info.get(c, {}).get(label, MISSING_TEXT)) for c in b["buurtcode"]
+            ]
             fields.append(column)
-            aliases.append(label)
+            aliases.append(html_text(label))
     minx, miny, maxx, maxy = b.total_bounds
     m = folium.Map(tiles=None, control_scale=True, prefer_canvas=False, zoom_snap=0.25)
     _localise(m, asset_base)
@@ -147,7 +154,9 @@ def add_complexen(
             fill_color=colour,
             fill_opacity=0.9 if outline else 0.8,
             weight=1,
-            tooltip=html.escape(
+            # folium puts a tooltip's text between backticks in JavaScript: html_text
+            # escapes for that too (html.escape alone would let `${...}` run)
+            tooltip=html_text(
                 f"{rec.naam} ({rec.corporatie}, {rec.aantal_woningen} woningen{label_text})"
             ),
         ).add_to(group)

@@ -10,7 +10,6 @@ colours complexes by energy label. The phase hatching is in
 
 from __future__ import annotations
 
-import html
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
@@ -42,6 +41,7 @@ from wijkplan.styles.palette import (
     THEME_FILL_OPACITY,
 )
 from wijkplan.styles.palette import SCHEMATIC_DASH as SCHEMATIC_DASH
+from wijkplan.text_safety import html_text
 
 LIGGING_TEXT = {
     "bron": "ligging uit de bron",
@@ -337,7 +337,7 @@ def _aqua_tooltip(rec: pd.Series) -> str:
     if _text(woningen):
         details.append(f"{number(woningen)} woningen")
     text = f"{rec['naam']}" + (f" ({', '.join(details)})" if details else "") + f" — {ligging}"
-    return html.escape(text)
+    return html_text(text)
 
 
 def add_aquathermie(m: folium.Map, features: gpd.GeoDataFrame) -> None:
@@ -368,7 +368,7 @@ def add_aquathermie(m: folium.Map, features: gpd.GeoDataFrame) -> None:
                 tooltip=_aqua_tooltip(rec),
             ).add_to(group)
             continue
-        data = gpd.GeoDataFrame({"naam": [str(rec["naam"])]}, geometry=[geom], crs=frame.crs)
+        data = gpd.GeoDataFrame({"naam": [html_text(rec["naam"])]}, geometry=[geom], crs=frame.crs)
         if kind == "bronwater":
             style = {
                 **AQUA_BRONWATER_STYLE,
@@ -385,7 +385,7 @@ def add_aquathermie(m: folium.Map, features: gpd.GeoDataFrame) -> None:
             # a small label just above the scope, so that it never hides it; it centres
             # itself with CSS (Leaflet would measure a tooltip before its CSS has loaded)
             top = geom.bounds[3]
-            text = html.escape("Plangebied aquathermie" + ("" if exact else " (schematisch)"))
+            text = html_text("Plangebied aquathermie" + ("" if exact else " (schematisch)"))
             folium.Marker(
                 location=(top, geom.centroid.x),
                 icon=folium.DivIcon(

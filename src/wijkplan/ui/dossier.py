@@ -6,6 +6,8 @@ prints; its heat section is :func:`wijkplan.ui.heat.render_heat`.
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import altair as alt
 import pandas as pd
 import streamlit as st
@@ -15,6 +17,7 @@ from wijkplan.analysis.privacy import SUPPRESSED_NOTE, display_count
 from wijkplan.dossier.model import Afspraken, CountSeries, Dossier, Liveability
 from wijkplan.dossier.text import figure_text
 from wijkplan.numbers import number, percent
+from wijkplan.text_safety import markdown_text as md
 from wijkplan.ui.heat import render_heat
 from wijkplan.ui.tables import afspraken_table
 from wijkplan.ui.text import _n
@@ -27,12 +30,12 @@ CLASS_NOTE = (
 
 def render_dossier(d: Dossier) -> None:
     """The dossier panel (Dutch), from the same object the CLI prints."""
-    st.subheader(d.naam)
+    st.subheader(md(d.naam))
     if d.niveau in ("buurt", "complex"):
         assert d.wijk is not None
         what = "Buurt" if d.niveau == "buurt" else "Complex"
         st.caption(
-            f"{what} {d.code} · wijk {d.wijk.naam} ({d.wijk.code})"
+            f"{what} {md(d.code)} · wijk {md(d.wijk.naam)} ({md(d.wijk.code)})"
             + (f" · indeling {d.jaar}" if d.jaar else "")
         )
         links = [("Regiegebied", a) for a in d.regiegebieden or []]
@@ -40,27 +43,25 @@ def render_dossier(d: Dossier) -> None:
         if d.niveau == "complex":
             links = [("Buurt", b) for b in d.buurten or []] + links
         if links:
-            st.markdown(" · ".join(f"{kind} [{a.naam}](?gebied={a.code})" for kind, a in links))
+            st.markdown(" · ".join(f"{kind} {_area_link(a.naam, a.code)}" for kind, a in links))
     else:
         buurten = d.buurten or []
         st.caption(
-            f"{d.niveau.capitalize()} {d.code} · {_n(len(buurten), 'buurt', 'buurten')}"
+            f"{d.niveau.capitalize()} {md(d.code)} · {_n(len(buurten), 'buurt', 'buurten')}"
             + (f" · indeling {d.jaar}" if d.jaar else "")
         )
         if d.regisseur:
-            st.markdown(f"**Regisseur:** {d.regisseur}")
+            st.markdown(f"**Regisseur:** {md(d.regisseur)}")
         if d.periode:
-            st.markdown(f"**Periode:** {d.periode} · **status:** {d.status}")
+            st.markdown(f"**Periode:** {md(d.periode)} · **status:** {md(d.status)}")
         if d.strategie:
-            st.markdown(f"**Strategie:** {d.strategie}")
+            st.markdown(f"**Strategie:** {md(d.strategie)}")
         if d.partners:
-            st.markdown("**Partners:** " + ", ".join(d.partners))
+            st.markdown("**Partners:** " + ", ".join(md(p) for p in d.partners))
         if d.toelichting:
-            st.caption(d.toelichting)
+            st.caption(md(d.toelichting))
         if d.niveau != "gemeente":
-            st.markdown(
-                "**Buurten:** " + ", ".join(f"[{b.naam}](?gebied={b.code})" for b in buurten)
-            )
+            st.markdown("**Buurten:** " + ", ".join(_area_link(b.naam, b.code) for b in buurten))
     if d.oppervlakte_ha is not None:
         st.markdown(f"**Oppervlakte:** {number(d.oppervlakte_ha, 1)} ha")
     _render_figures(d)
@@ -83,13 +84,18 @@ def render_dossier(d: Dossier) -> None:
     render_afspraken(d.afspraken)
 
 
+def _area_link(naam: str | None, code: str) -> str:
+    """A Markdown link to an area's dossier on this page; the name is text, the code a query."""
+    return f"[{md(naam)}](?gebied={quote(str(code), safe='')})"
+
+
 def _render_figures(d: Dossier) -> None:
     """The area's own key figures, and for a buurt or complex those of its wijk."""
-    wijk = f"Kerncijfers van wijk {d.wijk.naam}" if d.wijk else "Kerncijfers van de wijk"
+    wijk = f"Kerncijfers van wijk {md(d.wijk.naam)}" if d.wijk else "Kerncijfers van de wijk"
     for label, figures in (("Kerncijfers", d.kerncijfers), (wijk, d.kerncijfers_wijk or [])):
         if not figures:
             continue
-        sources = sorted({f.bron for f in figures if f.bron})
+        sources = sorted({md(f.bron) for f in figures if f.bron})
         st.markdown(f"**{label}**" + (f" ({'; '.join(sources)})" if sources else ""))
         st.table(
             pd.DataFrame(
@@ -97,7 +103,7 @@ def _render_figures(d: Dossier) -> None:
             )
         )
     if d.kerncijfers_toelichting and not d.kerncijfers:
-        st.caption(d.kerncijfers_toelichting)
+        st.caption(md(d.kerncijfers_toelichting))
 
 
 def render_liveability(lv: Liveability) -> None:
@@ -106,15 +112,15 @@ def render_liveability(lv: Liveability) -> None:
         return
     mark = " — voorbeelddata" if lv.voorbeelddata else ""
     if lv.geen_score:
-        st.markdown(f"**Leefbaarheid{mark}:** {lv.geen_score}")
+        st.markdown(f"**Leefbaarheid{mark}:** {md(lv.geen_score)}")
     if lv.scores is not None:
         s = lv.scores
         st.markdown(
-            f"**Leefbaarheid {lv.jaar}{mark}:** {lv.klasse} · afwijking "
+            f"**Leefbaarheid {md(lv.jaar)}{mark}:** {md(lv.klasse)} · afwijking "
             f"{number(s.get('afw'), 3, sign=True)} · {percent(lv.aandeel_zwak)} van het gescoorde "
             "oppervlak zwak of lager"
         )
-        st.caption(CLASS_NOTE + (f" Bron: {lv.bron}." if lv.bron else ""))
+        st.caption(CLASS_NOTE + (f" Bron: {md(lv.bron)}." if lv.bron else ""))
         refs = lv.referentie
         dims = catalogue.DIMENSIONS
         chart = pd.DataFrame(
@@ -167,7 +173,11 @@ def _render_counts(title: str, inc: CountSeries | None) -> None:
         }
         for r in inc.rijen
     ]
-    mark = " — voorbeelddata" if inc.voorbeelddata else (f" — echt: {inc.bron}" if inc.bron else "")
+    mark = (
+        " — voorbeelddata"
+        if inc.voorbeelddata
+        else (f" — echt: {md(inc.bron)}" if inc.bron else "")
+    )
     st.markdown(f"**{title}{mark}**")
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
     st.caption(SUPPRESSED_NOTE.format(t=t))
@@ -218,7 +228,7 @@ def render_afspraken(a: Afspraken) -> None:
         return
     direct, wide = a.direct, a.gemeentebreed
     st.markdown(
-        f"**Afspraken** ({a.register}) — {len(direct)} voor dit gebied, {len(wide)} gemeentebreed"
+        f"**Afspraken** ({md(a.register)}) — {len(direct)} voor dit gebied, {len(wide)} gemeentebreed"
     )
     if direct:
         st.dataframe(afspraken_table(direct), hide_index=True, width="stretch")

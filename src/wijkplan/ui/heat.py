@@ -8,6 +8,7 @@ aquathermal project with its estimate. Sample inputs are marked wherever they ar
 from __future__ import annotations
 
 from collections.abc import Sequence
+from urllib.parse import quote
 
 import pandas as pd
 import streamlit as st
@@ -25,6 +26,7 @@ from wijkplan.dossier.model import (
 from wijkplan.numbers import number
 from wijkplan.read import BuiltLayers
 from wijkplan.settings import is_sample
+from wijkplan.text_safety import markdown_text as md
 from wijkplan.ui.data import buurten_of
 from wijkplan.ui.text import _n, figure_value, quantity_text
 
@@ -90,17 +92,20 @@ def render_heat(h: Heat, *, niveau: str, code: str) -> None:
         return
     sample = f" — {SAMPLE_MARK}" if h.plan_voorbeelddata else ""
     if h.strategie or h.fase:
-        parts = [h.strategie or "geen strategie", f"fase {h.fase}" if h.fase else "geen fase"]
+        parts = [
+            md(h.strategie) if h.strategie else "geen strategie",
+            f"fase {md(h.fase)}" if h.fase else "geen fase",
+        ]
         start = _year(h.startjaar)
         if start:
             parts.append(f"start {start}")
         if h.periode and h.periode != start:
-            parts.append(f"periode: {h.periode}")
+            parts.append(f"periode: {md(h.periode)}")
         st.markdown(f"**Plan{sample}:** " + " · ".join(parts))
         if h.warmtebron:
-            st.markdown(f"**Warmtebron:** {h.warmtebron}")
+            st.markdown(f"**Warmtebron:** {md(h.warmtebron)}")
     if h.plan:
-        st.caption(f"Plan: {h.plan}" + (" (voorbeelddata)" if h.plan_voorbeelddata else ""))
+        st.caption(f"Plan: {md(h.plan)}" + (" (voorbeelddata)" if h.plan_voorbeelddata else ""))
     quoted = render_boundary_notice(h)
     sources = [
         (label, text)
@@ -114,11 +119,11 @@ def render_heat(h: Heat, *, niveau: str, code: str) -> None:
     ]
     if sources:
         with st.expander("Bronnen van het plan"):
-            st.markdown("\n".join(f"- **{label}:** {text}" for label, text in sources))
+            st.markdown("\n".join(f"- **{label}:** {md(text)}" for label, text in sources))
     if h.strategieen:
         st.markdown(
             "**Strategieën in het plan:** "
-            + ", ".join(f"{k} ({_n(v, 'buurt', 'buurten')})" for k, v in h.strategieen.items())
+            + ", ".join(f"{md(k)} ({_n(v, 'buurt', 'buurten')})" for k, v in h.strategieen.items())
         )
     if h.indicatie is not None:
         if h.pbl is not None:
@@ -132,7 +137,7 @@ def render_heat(h: Heat, *, niveau: str, code: str) -> None:
     elif h.pbl is not None:
         _render_pbl(h.pbl)
     if h.afwijking:
-        st.warning(h.afwijking, icon="↔️")
+        st.warning(md(h.afwijking), icon="↔️")
     if h.invoer:
         marked = any(_is_sample_source(q.bron) for q in h.invoer)
         title = "Invoer van de indicatie" if h.buurten is None else "Totalen van de buurten"
@@ -148,7 +153,9 @@ def render_heat(h: Heat, *, niveau: str, code: str) -> None:
     if h.aquathermie is not None:
         render_aquathermal(h.aquathermie)
     if niveau in WUP_LEVELS:
-        st.markdown(f"📄 Concept-wijkuitvoeringsplan: pagina [Warmte](warmte?gebied={code})")
+        st.markdown(
+            f"📄 Concept-wijkuitvoeringsplan: pagina [Warmte](warmte?gebied={quote(code, safe='')})"
+        )
 
 
 def render_boundary_notice(h: Heat) -> bool:
@@ -157,10 +164,10 @@ def render_boundary_notice(h: Heat) -> bool:
     True if the notice quoted the district's boundary source.
     """
     if h.begrenzing == "aanname":
-        naam = h.gebied.naam if h.gebied else "dit warmtegebied"
+        naam = md(h.gebied.naam) if h.gebied else "dit warmtegebied"
         st.warning(
             f"De begrenzing van warmtegebied {naam} is een **aanname**: "
-            + (h.begrenzing_bron or "welke buurten erbij horen is niet gepubliceerd."),
+            + (md(h.begrenzing_bron) or "welke buurten erbij horen is niet gepubliceerd."),
             icon="⚠️",
         )
         return bool(h.begrenzing_bron)
@@ -177,23 +184,23 @@ def render_boundary_notice(h: Heat) -> bool:
 
 def _render_indication(ind: HeatIndication) -> None:
     mark = f" — deels {SAMPLE_MARK}" if ind.voorbeelddata else ""
-    rule = f" (regel {ind.regel})" if ind.regel else ""
-    st.markdown(f"**Indicatie (vuistregels){mark}:** {ind.strategie}{rule}")
+    rule = f" (regel {md(ind.regel)})" if ind.regel else ""
+    st.markdown(f"**Indicatie (vuistregels){mark}:** {md(ind.strategie)}{rule}")
     main = [r for r in ind.redenen if not r.startswith("Regel ")]
     other = [r for r in ind.redenen if r.startswith("Regel ")]
     if main:
-        st.markdown("\n".join(f"- {r}" for r in main))
+        st.markdown("\n".join(f"- {md(r)}" for r in main))
     if other:
         with st.expander(f"Regels die niet passen ({len(other)})"):
-            st.markdown("\n".join(f"- {r}" for r in other))
+            st.markdown("\n".join(f"- {md(r)}" for r in other))
     st.caption("Een indicatie uit vuistregels (config/warmte.toml), geen beleid.")
 
 
 def _render_pbl(pbl: PblResult) -> None:
-    st.markdown(f"**PBL Startanalyse:** {pbl.strategie or 'onbekend'}")
+    st.markdown(f"**PBL Startanalyse:** {md(pbl.strategie) or 'onbekend'}")
     lines = []
     if pbl.variant:
-        lines.append(f"variant {pbl.variant}")
+        lines.append(f"variant {md(pbl.variant)}")
     if pbl.nat_meerkosten_weq is not None:
         lines.append(
             f"nationale meerkosten {number(pbl.nat_meerkosten_weq)} euro per woningequivalent per jaar"
@@ -203,7 +210,7 @@ def _render_pbl(pbl: PblResult) -> None:
     if lines:
         st.markdown("; ".join(lines))
     if pbl.bron:
-        st.caption(f"Bron: {pbl.bron}")
+        st.caption(f"Bron: {md(pbl.bron)}")
 
 
 def buurt_heat_table(rows: Sequence[BuurtHeatRow], *, sample_homes: bool = False) -> pd.DataFrame:
@@ -261,19 +268,22 @@ def render_aquathermal(a: AquathermalScope) -> None:
     """The aquathermal project: objects, complexes in scope, the estimate and the published share."""
     mark = " — ligging schematisch" if a.schematisch else ""
     st.markdown(
-        f"**Aquathermie: {a.naam}** (warmtegebied [{a.gebied.naam}](?gebied={a.gebied.code})){mark}"
+        f"**Aquathermie: {md(a.naam)}** (warmtegebied "
+        f"[{md(a.gebied.naam)}](?gebied={quote(str(a.gebied.code), safe='')})){mark}"
     )
     if a.techniek:
-        st.markdown(a.techniek)
+        st.markdown(md(a.techniek))
     facts = []
     if a.leverancier:
-        facts.append(f"**Warmteleverancier:** {a.leverancier}")
+        facts.append(f"**Warmteleverancier:** {md(a.leverancier)}")
     water = next((p for p in a.onderdelen if p.onderdeel == "bronwater"), None)
     ligging = (
-        f" ({water.ligging})" if water is not None and water.ligging not in (None, "bron") else ""
+        f" ({md(water.ligging)})"
+        if water is not None and water.ligging not in (None, "bron")
+        else ""
     )
     facts.append(
-        f"**Bronwater:** {a.bronwater}{ligging}"
+        f"**Bronwater:** {md(a.bronwater)}{ligging}"
         if a.bronwater
         else "**Bronwater:** niet op de kaart (geen oppervlaktewater in de bronnen van deze build)"
     )
@@ -282,10 +292,10 @@ def render_aquathermal(a: AquathermalScope) -> None:
     if share is not None:
         st.markdown(
             "**Aandeel van de ondertekenaars in de warmtevraag van de buurt (gepubliceerd, "
-            f"niet berekend):** {figure_value(share.waarde)} {share.eenheid or ''}".rstrip()
+            f"niet berekend):** {figure_value(share.waarde)} {md(share.eenheid)}".rstrip()
         )
         if share.bron:
-            st.caption(f"Bron: {share.bron}")
+            st.caption(f"Bron: {md(share.bron)}")
     objects = [p for p in a.onderdelen if p.onderdeel in ("object", "bronwater")]
     complexes = [p for p in a.onderdelen if p.onderdeel == "complex"]
     if objects:
@@ -331,7 +341,7 @@ def render_aquathermal(a: AquathermalScope) -> None:
             width="stretch",
         )
     if a.toelichting:
-        st.caption(f"Ligging: {a.toelichting}")
+        st.caption(f"Ligging: {md(a.toelichting)}")
     if a.raming:
         coefficients = sum(1 for q in a.raming if q.soort == "coëfficiënt")
         with st.expander(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from wijkplan.report import REAL, SAMPLE, BuildReport
+from wijkplan.text_safety import markdown_text as md
 from wijkplan.ui.data import basemap, layers_path
 
 SAMPLE_NOTICE = (
@@ -51,19 +52,19 @@ def sidebar(report: BuildReport | None) -> None:
         if report.uses_sample_data:
             sample = list(
                 dict.fromkeys(
-                    SAMPLE_NAMES.get(s.name, s.name) for s in report.sources if s.kind == SAMPLE
+                    md(SAMPLE_NAMES.get(s.name, s.name)) for s in report.sources if s.kind == SAMPLE
                 )
             )
             st.warning(SAMPLE_NOTICE.format(bronnen=", ".join(sample)), icon="⚠️")
         real = [
-            f"{REAL_NAMES.get(s.name, s.name)} ({s.label})"
+            f"{REAL_NAMES.get(s.name, s.name)} ({md(s.label)})"
             for s in report.sources
             if s.kind == REAL and s.label and s.name in REAL_NAMES
         ]
         if real:
             st.caption(REAL_NOTE.format(bronnen="; ".join(real)))
         st.caption(
-            f"Gemeente {report.gemeentecode} · lagen gebouwd {report.built_at[:16].replace('T', ' ')} UTC"
+            f"Gemeente {md(report.gemeentecode)} · lagen gebouwd {report.built_at[:16].replace('T', ' ')} UTC"
         )
         if basemap() == "geen":
             st.caption(

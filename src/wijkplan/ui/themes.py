@@ -7,7 +7,6 @@ by Streamlit, not by a Leaflet plugin.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -29,6 +28,7 @@ from wijkplan.mapping import (
 )
 from wijkplan.read import BuiltLayers
 from wijkplan.settings import is_sample
+from wijkplan.text_safety import markdown_text as md
 
 GEEN_THEMA = "Geen thema (alleen grenzen)"
 THEMES: dict[str, catalogue.MapTheme] = {t.label: t for t in catalogue.MAP_THEMES}
@@ -164,7 +164,7 @@ def _swatch_html(item: Swatch) -> str:
     return (
         '<span style="white-space:nowrap;margin-right:0.8em"><span style="display:inline-block;'
         f'width:0.9em;height:0.9em;vertical-align:middle;{item.css}"></span> '
-        f"{html.escape(item.label)}</span>"
+        f"{md(item.label)}</span>"
     )
 
 
@@ -182,8 +182,10 @@ def render_legend(
     if not legend:
         return
     items = [i if isinstance(i, Swatch) else Swatch.fill(i[0], i[1]) for i in legend]
-    head = f"<b>{html.escape(title)}:</b> " if title else ""
-    tail = f' <span style="color:#777">· {html.escape(note)}</span>' if note else ""
+    # Markdown with HTML allowed: the texts are Markdown text (markdown_text also makes
+    # "<" and "&" inert), and the swatch CSS comes from our own palette
+    head = f"<b>{md(title)}:</b> " if title else ""
+    tail = f' <span style="color:#777">· {md(note)}</span>' if note else ""
     st.markdown(head + " ".join(_swatch_html(i) for i in items) + tail, unsafe_allow_html=True)
 
 
