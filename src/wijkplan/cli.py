@@ -18,6 +18,7 @@ from wijkplan.errors import WijkplanError
 from wijkplan.export import register as register_export
 from wijkplan.ogc import register as register_ogc
 from wijkplan.settings import DEFAULT_DATA_DIR, DEFAULT_LAYERS
+from wijkplan.users.commands import register as register_gebruikers
 
 
 def cmd_sample_data(args: argparse.Namespace) -> int:
@@ -157,6 +158,7 @@ def make_parser() -> argparse.ArgumentParser:
     register_afspraken(sub)
     register_export(sub)
     register_ogc(sub)
+    register_gebruikers(sub)
     return parser
 
 
