@@ -9,6 +9,7 @@ import streamlit as st
 from wijkplan import ui
 
 st.set_page_config(page_title="Wijkplan", page_icon="🗺️", layout="wide")
+ui.require_login()  # every page needs a logged-in user (issue 11); stops here otherwise
 
 pages = [
     st.Page("views/kaart.py", title="Kaart", icon="🗺️", default=True),
