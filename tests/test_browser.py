@@ -10,11 +10,12 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 
-from tests.conftest import REPO
+from tests.conftest import REPO, ROLE_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -37,14 +38,37 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+#: The running app's own files (its status store), for tests that check what it wrote.
+APP_STATE: dict[str, Path] = {}
+
+
+def login(page, naam: str = "coordinator") -> None:  # type: ignore[no-untyped-def]
+    """Log in through the sidebar form as a user of ``tests.conftest.ROLE_USERS``."""
+    page.get_by_label("Gebruikersnaam").fill(naam)
+    page.get_by_label("Wachtwoord").fill(ROLE_PASSWORD)
+    page.get_by_role("button", name="Inloggen").click()
+    page.get_by_text(f"Ingelogd als {naam}").wait_for(timeout=30_000)
+
+
 @pytest.fixture(scope="module")
-def app_url(built_layers, tmp_path_factory) -> Iterator[str]:
+def app_url(built_layers, tmp_path_factory, _role_users_file) -> Iterator[str]:
     if not os.path.exists(CHROMIUM):
         if os.environ.get("CI"):
             pytest.fail("Debian chromium is required under CI (make browser-deps)")
         pytest.skip("Debian chromium not installed (make browser-deps)")
     port = _free_port()
-    env = {**os.environ, "WIJKPLAN_LAYERS": str(built_layers), "WIJKPLAN_BASEMAP": "auto"}
+    users = tmp_path_factory.mktemp("users") / "gebruikers.toml"
+    users.write_bytes(_role_users_file)
+    users.chmod(0o600)
+    store = users.with_name("afspraken_status.sqlite")
+    APP_STATE["store"] = store
+    env = {
+        **os.environ,
+        "WIJKPLAN_LAYERS": str(built_layers),
+        "WIJKPLAN_BASEMAP": "auto",
+        "WIJKPLAN_USERS": str(users),  # one user per role (tests.conftest.ROLE_USERS)
+        "WIJKPLAN_STATUS_STORE": str(store),
+    }
     log_path = tmp_path_factory.mktemp("streamlit") / "streamlit.log"
     log = log_path.open("w")
     proc = subprocess.Popen(
@@ -109,6 +133,7 @@ def test_map_draws_buurten_and_click_opens_dossier_offline(app_url, bundled_data
         page = browser.new_page(viewport={"width": 1500, "height": 1000})
         page.on("request", lambda r: requests.append(r.url))
         page.goto(app_url, wait_until="domcontentloaded")
+        login(page)
         frame_el = page.wait_for_selector(
             'iframe[title="streamlit_folium.st_folium"]', timeout=60_000
         )
