@@ -23,7 +23,9 @@ layers: $(STAMP)
 	$(BIN)/wijkplan sample-data --data $(DATA)
 	$(BIN)/wijkplan build --data $(DATA) --out $(LAYERS)
 
+# The first time (no users file yet) this makes the user 'coordinator' and prints its password once.
 app: layers
+	$(BIN)/wijkplan gebruikers init
 	$(BIN)/streamlit run app.py --server.port $(PORT)
 
 # The built layers as a live OGC API – Features on 127.0.0.1 (QGIS: Laag toevoegen → WFS / OGC API – Features).

@@ -17,6 +17,8 @@ pages = [
     st.Page("views/warmte.py", title="Warmte", icon="🔥", url_path="warmte"),
     st.Page("views/downloads.py", title="Downloads", icon="⬇️", url_path="downloads"),
 ]
-navigation = st.navigation(pages)
+# navigation first (hidden until logged in), so a shared link to a page survives the login
+navigation = st.navigation(pages, position="sidebar" if ui.current_user() else "hidden")
+ui.require_login()  # every page needs a logged-in user (issue 11); stops here otherwise
 ui.sidebar(ui.load_report())
 navigation.run()

@@ -9,6 +9,7 @@ from pathlib import Path
 import geopandas as gpd
 import pytest
 from shapely.geometry import Point, Polygon, box
+from streamlit.testing.v1 import AppTest
 
 REPO = Path(__file__).resolve().parents[1]
 BUNDLED = REPO / "data" / "geo"
@@ -111,6 +112,57 @@ def app_env(built_layers: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("WIJKPLAN_LAYERS", str(built_layers))
     monkeypatch.setenv("WIJKPLAN_BASEMAP", "geen")
     return built_layers
+
+
+@pytest.fixture(autouse=True)
+def isolated_users_file(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """Every test gets its own (absent) users file; data/state/gebruikers.toml is never read."""
+    path = tmp_path_factory.mktemp("users") / "gebruikers.toml"
+    monkeypatch.setenv("WIJKPLAN_USERS", str(path))
+    return path
+
+
+#: One user per role for the app and browser tests: name → (role, organisation). Habeko and
+#: Woonforte are both corporations so that "another corporation's agreement" can be tried.
+ROLE_USERS: dict[str, tuple[str, str | None]] = {
+    "coordinator": ("coordinator", "gemeente"),
+    "habeko": ("corporatie", "habeko"),
+    "woonforte": ("corporatie", "woonforte"),
+    "hogh": ("huurdersorganisatie", "huurders-woonforte"),
+    "lezer": ("lezer", None),
+}
+#: Their password (test only).
+ROLE_PASSWORD = "geheim-wachtwoord-1"
+
+
+@pytest.fixture(scope="session")
+def _role_users_file(tmp_path_factory: pytest.TempPathFactory) -> bytes:
+    """The users file of :data:`ROLE_USERS`, hashed once per session (argon2 is slow)."""
+    from wijkplan.afspraken import DEFAULT_LEDGER
+    from wijkplan.afspraken.ledger import load_ledger
+    from wijkplan.users.accounts import UsersFile
+
+    users = UsersFile(tmp_path_factory.mktemp("role-users") / "gebruikers.toml")
+    ledger = load_ledger(DEFAULT_LEDGER)
+    for naam, (rol, organisatie) in ROLE_USERS.items():
+        users.add(naam, rol, organisatie=organisatie, wachtwoord=ROLE_PASSWORD, ledger=ledger)
+    return users.path.read_bytes()
+
+
+@pytest.fixture
+def role_users(_role_users_file: bytes, isolated_users_file: Path) -> Path:
+    """The test's users file holds one user per role (:data:`ROLE_USERS`)."""
+    isolated_users_file.write_bytes(_role_users_file)
+    isolated_users_file.chmod(0o600)
+    return isolated_users_file
+
+
+def logged_in(at: AppTest, naam: str = "coordinator") -> AppTest:
+    """An AppTest whose session is logged in as ``naam`` (a user of :func:`role_users`)."""
+    at.session_state["gebruiker"] = naam
+    return at
 
 
 @pytest.fixture(autouse=True)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import REPO
+from tests.conftest import REPO, logged_in
 from wijkplan import read
 
 
-def test_app_routes_and_shows_sample_notice(app_env):
-    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60).run()
+def test_app_routes_and_shows_sample_notice(app_env, role_users):
+    at = logged_in(AppTest.from_file(str(REPO / "app.py"), default_timeout=60)).run()
     assert not at.exception
     assert any("voorbeelddata" in w.value for w in at.sidebar.warning)
     assert at.title[0].value == "Kaart"
@@ -51,14 +51,14 @@ def test_missing_layers_says_so(monkeypatch, tmp_path):
     assert "nog niet gebouwd" in at.error[0].value
 
 
-def test_dossier_shows_real_crime_beside_sample_incidents(app_env):
+def test_dossier_shows_real_crime_beside_sample_incidents(app_env, role_users):
     import pandas as pd
 
     crime = pd.read_csv(REPO / "data/geo/politie_47018NED_2023_GM0484.csv")
     count = int(crime.set_index("WijkenEnBuurten").loc["BU04840306", "GeregistreerdeMisdrijven_1"])
     inhabitants = pd.read_csv(REPO / "data/geo/cbs_85984NED_2024_inwoners_buurten_GM0484.csv")
     people = int(inhabitants.set_index("nhood_id").loc["BU04840306", "population"])
-    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
+    at = logged_in(AppTest.from_file(str(REPO / "app.py"), default_timeout=60))
     at.query_params["gebied"] = "BU04840306"
     at.run()
     assert not at.exception

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import REPO
+from tests.conftest import REPO, ROLE_PASSWORD, logged_in
 from wijkplan.afspraken.ledger import load_ledger
 from wijkplan.afspraken.store import StatusStore
 
@@ -26,37 +26,41 @@ def test_lists_and_filters(app_env):
     assert at.dataframe[0].value["id"].tolist() == ["PA2021-04a"]
 
 
-def test_update_with_comment_and_history(app_env, isolated_status_store):
+LEDGER = REPO / "data/afspraken/prestatieafspraken-2021.yaml"
+
+
+def opened(afspraak_id: str, naam: str | None) -> AppTest:
     at = page()
-    at.query_params["afspraak"] = "PA2021-05c"
-    at.run()
+    if naam is not None:
+        logged_in(at, naam)
+    at.query_params["afspraak"] = afspraak_id
+    return at.run()
+
+
+def test_update_records_the_logged_in_user(app_env, role_users, isolated_status_store):
+    at = opened("PA2021-05c", "coordinator")
     assert at.subheader[0].value.startswith("PA2021-05c")
+    assert not at.text_input, "no typed name: the history records the logged-in user"
     at.selectbox(key="status-PA2021-05c").select("vertraagd")
-    at.text_input(key="door-PA2021-05c").input("B. Energie")
     at.text_area(key="opmerking-PA2021-05c").input("Warmtenet fase 1 schuift op")
     at.button[0].click().run()
     assert not at.exception
     assert at.success and "vertraagd" in at.success[0].value
     history = at.dataframe[-1].value
     assert history["nieuw"].tolist() == ["vertraagd"]
-    assert history["door"].tolist() == ["B. Energie"]
-    state = StatusStore(isolated_status_store).current(
-        "PA2021-05c", load_ledger(REPO / "data/afspraken/prestatieafspraken-2021.yaml")
-    )
+    assert history["door"].tolist() == ["coordinator"]
+    state = StatusStore(isolated_status_store).current("PA2021-05c", load_ledger(LEDGER))
     assert state.status == "vertraagd" and state.version == 1
 
 
-def test_concurrent_edit_gets_conflict_message(app_env, isolated_status_store):
-    at = page()
-    at.query_params["afspraak"] = "PA2021-04b"
-    at.run()
+def test_concurrent_edit_gets_conflict_message(app_env, role_users, isolated_status_store):
+    at = opened("PA2021-04b", "coordinator")
     # somebody else saves after this coordinator opened the form
-    ledger = load_ledger(REPO / "data/afspraken/prestatieafspraken-2021.yaml")
+    ledger = load_ledger(LEDGER)
     StatusStore(isolated_status_store).update(
         "PA2021-04b", status="lopend", door="C. Collega", expected_version=0, ledger=ledger
     )
     at.selectbox(key="status-PA2021-04b").select("gerealiseerd")
-    at.text_input(key="door-PA2021-04b").input("B. Energie")
     at.button[0].click().run()
     assert at.error and "C. Collega" in at.error[0].value
     state = StatusStore(isolated_status_store).current("PA2021-04b", ledger)
@@ -65,13 +69,97 @@ def test_concurrent_edit_gets_conflict_message(app_env, isolated_status_store):
     assert at.selectbox(key="status-PA2021-04b").value == "lopend"
 
 
-def test_missing_name_is_refused(app_env):
-    at = page()
-    at.query_params["afspraak"] = "PA2021-04b"
-    at.run()
-    at.selectbox(key="status-PA2021-04b").select("lopend")
+def test_corporation_changes_its_own_agreement_only(app_env, role_users, isolated_status_store):
+    # PA2021-01b: Habeko and Woonforte are parties
+    at = opened("PA2021-01b", "habeko")
+    at.selectbox(key="status-PA2021-01b").select("lopend")
     at.button[0].click().run()
-    assert at.error and "door" in at.error[0].value
+    assert at.success and "lopend" in at.success[0].value
+    assert at.dataframe[-1].value["door"].tolist() == ["habeko"]
+    # PA2021-02a: only Woonforte; Habeko sees it, but no form
+    at = opened("PA2021-02a", "habeko")
+    assert not at.button and "status-PA2021-02a" not in [s.key for s in at.selectbox]
+    assert any("habeko is geen partij bij afspraak PA2021-02a" in i.value for i in at.info)
+    assert StatusStore(isolated_status_store).history("PA2021-02a").empty
+
+
+def test_tenant_organisation_comments_but_cannot_change(app_env, role_users, isolated_status_store):
+    at = opened("PA2021-04a", "hogh")
+    assert "status-PA2021-04a" not in [s.key for s in at.selectbox]
+    assert any("geen status of voortgang wijzigen" in c.value for c in at.caption)
+    at.text_area(key="opmerking-PA2021-04a").input("Bewoners melden overlast bij de flat")
+    at.button[0].click().run()
+    assert not at.exception
+    assert at.success and at.success[0].value == "Opmerking geplaatst."
+    history = StatusStore(isolated_status_store).history("PA2021-04a")
+    assert history[["veld", "door", "opmerking"]].values.tolist() == [
+        ["opmerking", "hogh", "Bewoners melden overlast bij de flat"]
+    ]
+    state = StatusStore(isolated_status_store).current("PA2021-04a", load_ledger(LEDGER))
+    assert state.version == 0  # a comment changes nothing
+
+
+def test_reader_and_no_session_cannot_change(app_env, role_users, isolated_status_store):
+    at = opened("PA2021-05c", "lezer")
+    assert not at.button and not at.text_area
+    assert any("lezer heeft alleen leesrechten" in i.value for i in at.info)
+    at = opened("PA2021-05c", None)
+    assert not at.button and not at.text_area
+    assert any("log eerst in" in i.value for i in at.info)
+
+
+def test_removed_user_is_logged_out_at_the_next_run(app_env, role_users):
+    from wijkplan.users.accounts import UsersFile
+
+    at = opened("PA2021-05c", "coordinator")
+    assert at.button
+    UsersFile(role_users).remove("coordinator")
+    at.run()
+    assert not at.button and "gebruiker" not in at.session_state
+
+
+def test_app_asks_for_a_login_first(app_env, role_users):
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60).run()
+    assert not at.exception
+    assert [t.value for t in at.title] == ["Wijkplan"]  # nothing of the map before a login
+    at.sidebar.text_input(key="login-naam").input("woonforte")
+    at.sidebar.text_input(key="login-wachtwoord").input("verkeerd-wachtwoord")
+    at.sidebar.button[0].click().run()
+    assert "verkeerd wachtwoord" in at.sidebar.error[0].value
+    assert [t.value for t in at.title] == ["Wijkplan"]
+    at.sidebar.text_input(key="login-wachtwoord").input(ROLE_PASSWORD)
+    at.sidebar.button[0].click().run()
+    assert not at.exception
+    assert at.title[0].value == "Kaart"
+    assert any("Ingelogd als **woonforte**" in c.value for c in at.sidebar.caption)
+    at.sidebar.button(key="uitloggen").click().run()
+    assert [t.value for t in at.title] == ["Wijkplan"]
+
+
+def test_app_without_users_is_read_only_and_says_how_to_make_one(app_env):
+    """Before any account exists (one machine, a demo) everyone reads and nobody changes."""
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60).run()
+    assert not at.exception
+    assert at.title[0].value == "Kaart"
+    assert any("wijkplan gebruikers init" in w.value for w in at.sidebar.warning)
+    at = opened("PA2021-05c", None)
+    assert not at.exception
+    assert at.subheader[0].value.startswith("PA2021-05c")  # readable
+    assert not at.button and not at.text_area  # not changeable
+    assert any("alleen leesrechten" in i.value for i in at.info)
+
+
+def test_app_offers_the_identity_provider_when_configured(app_env):
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
+    at.secrets["auth"] = {
+        "redirect_uri": "http://localhost:8501/oauth2callback",
+        "cookie_secret": "x",
+        "microsoft": {"client_id": "c", "client_secret": "s", "server_metadata_url": "u"},
+    }
+    at.run()
+    assert not at.exception
+    assert [b.label for b in at.button] == ["Inloggen via microsoft"]
+    assert not at.sidebar.text_input  # no local password form beside the provider
 
 
 def test_map_dossier_shows_agreements(app_env):

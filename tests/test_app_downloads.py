@@ -13,7 +13,7 @@ import pytest
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import REPO
+from tests.conftest import REPO, logged_in
 from wijkplan import catalogue
 from wijkplan.errors import ValidationError
 from wijkplan.read import layer_names, read_layer
@@ -155,8 +155,8 @@ def test_running_ogc_api_is_shown_with_its_address(app_env, monkeypatch):
         assert any("WFS / OGC API – Features" in m.value for m in at.markdown)
 
 
-def test_app_routes_to_the_downloads_page(app_env, no_ogc):
-    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60).run()
+def test_app_routes_to_the_downloads_page(app_env, no_ogc, role_users):
+    at = logged_in(AppTest.from_file(str(REPO / "app.py"), default_timeout=60)).run()
     assert not at.exception
     at.switch_page("views/downloads.py").run()
     assert not at.exception

@@ -11,7 +11,7 @@ import pytest
 from shapely.geometry import box
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import REPO
+from tests.conftest import REPO, logged_in
 from wijkplan import read, ui
 from wijkplan.config.heat import PHASES, STRATEGIES, load_heat_config
 from wijkplan.errors import ValidationError
@@ -298,8 +298,8 @@ def test_draft_error_is_one_dutch_line(app_env, monkeypatch):
     assert not at.get("download_button")
 
 
-def test_app_routes_to_the_warmte_page(app_env):
-    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60).run()
+def test_app_routes_to_the_warmte_page(app_env, role_users):
+    at = logged_in(AppTest.from_file(str(REPO / "app.py"), default_timeout=60)).run()
     assert not at.exception
     at.switch_page("views/warmte.py").run()
     assert not at.exception

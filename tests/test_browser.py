@@ -16,7 +16,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.conftest import REPO
+from tests.conftest import REPO, ROLE_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -92,9 +92,33 @@ def serve_app(layers: Path, log_dir: Path, **env: str) -> Iterator[str]:
         log.close()
 
 
+#: The running app's own files (its status store), for tests that check what it wrote.
+APP_STATE: dict[str, Path] = {}
+
+
+def login(page, naam: str = "coordinator") -> None:  # type: ignore[no-untyped-def]
+    """Log in through the sidebar form as a user of ``tests.conftest.ROLE_USERS``."""
+    page.get_by_label("Gebruikersnaam").fill(naam)
+    page.get_by_label("Wachtwoord").fill(ROLE_PASSWORD)
+    page.get_by_role("button", name="Inloggen").click()
+    page.get_by_text(f"Ingelogd als {naam}").wait_for(timeout=30_000)
+
+
+def role_users(folder: Path, users_file: bytes) -> dict[str, str]:
+    """The environment of an app with one user per role (``tests.conftest.ROLE_USERS``) and
+    a status store of its own, both in ``folder``."""
+    users = folder / "gebruikers.toml"
+    users.write_bytes(users_file)
+    users.chmod(0o600)
+    store = folder / "afspraken_status.sqlite"
+    APP_STATE["store"] = store
+    return {"WIJKPLAN_USERS": str(users), "WIJKPLAN_STATUS_STORE": str(store)}
+
+
 @pytest.fixture(scope="module")
-def app_url(built_layers, tmp_path_factory) -> Iterator[str]:
-    with serve_app(built_layers, tmp_path_factory.mktemp("streamlit")) as url:
+def app_url(built_layers, tmp_path_factory, _role_users_file) -> Iterator[str]:
+    env = role_users(tmp_path_factory.mktemp("users"), _role_users_file)
+    with serve_app(built_layers, tmp_path_factory.mktemp("streamlit"), **env) as url:
         yield url
 
 
@@ -118,6 +142,7 @@ def test_map_draws_buurten_and_click_opens_dossier_offline(app_url, bundled_data
         page = browser.new_page(viewport={"width": 1500, "height": 1000})
         page.on("request", lambda r: requests.append(r.url))
         page.goto(app_url, wait_until="domcontentloaded")
+        login(page)
         frame_el = page.wait_for_selector(
             'iframe[title="streamlit_folium.st_folium"]', timeout=60_000
         )

@@ -13,7 +13,7 @@ from urllib.parse import urlencode, urlparse
 
 import pytest
 
-from tests.test_browser import CHROMIUM, FLAGS, app_url  # noqa: F401  (app_url: fixture)
+from tests.test_browser import CHROMIUM, FLAGS, app_url, login  # noqa: F401  (app_url: fixture)
 from wijkplan import ui
 from wijkplan.config.heat import load_heat_config
 from wijkplan.mapping import PHASE_PATTERNS
@@ -78,6 +78,7 @@ def test_heat_theme_paints_strategy_fills_and_phase_hatching_offline(
         page = browser.new_page(viewport={"width": 1500, "height": 1000})
         page.on("request", lambda r: requests.append(r.url))
         page.goto(f"{app_url}/?{query}", wait_until="domcontentloaded")
+        login(page)
         frame_el = page.wait_for_selector(
             'iframe[title="streamlit_folium.st_folium"]', timeout=60_000
         )

@@ -62,6 +62,11 @@ def test_regie_area_dossier(built_layers, capsys):
 def test_status_update_shows_in_dossier_and_survives_rebuild(bundled_data, tmp_path, capsys):
     layers = tmp_path / "wijkplan.gpkg"
     build_layers(bundled_data, layers)
+    from wijkplan.users.accounts import UsersFile
+
+    UsersFile().add(
+        "a.coordinator", "coordinator", wachtwoord=None, ledger=read.read_ledger(layers)
+    )
     assert (
         main(
             [
@@ -73,7 +78,7 @@ def test_status_update_shows_in_dossier_and_survives_rebuild(bundled_data, tmp_p
                 "--voortgang",
                 "20",
                 "--door",
-                "A. Coördinator",
+                "a.coordinator",
                 "--opmerking",
                 "Eerste overleg gehouden",
             ]
@@ -92,7 +97,7 @@ def test_status_update_shows_in_dossier_and_survives_rebuild(bundled_data, tmp_p
     assert main(["afspraken", "history", "PA2021-04a", "--json"]) == 0
     history = json.loads(capsys.readouterr().out)
     assert {h["veld"] for h in history} == {"status", "voortgang"}
-    assert all(h["door"] == "A. Coördinator" for h in history)
+    assert all(h["door"] == "a.coordinator" for h in history)
 
 
 def test_shipped_ledger_not_forced_on_other_municipality(write_boundaries, tmp_path):

@@ -214,7 +214,7 @@ def test_killed_update_leaves_a_consistent_store(tmp_path: Path):
     def cmd() -> list[str]:
         return _cli(
             "afspraken", "update", "PA2021-04a", "--voortgang", str(next(values) % 101),
-            "--door", "A. Jansen", "--ledger", str(LEDGER), "--store", str(store),
+            "--als-beheerder", "--ledger", str(LEDGER), "--store", str(store),
         )  # fmt: skip
 
     duration = _run(cmd())

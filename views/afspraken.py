@@ -8,9 +8,11 @@ from wijkplan.afspraken.linking import (
     applicable_afspraken,
     filter_afspraken,
 )
-from wijkplan.afspraken.store import MAX_DOOR, MAX_OPMERKING
+from wijkplan.afspraken.service import change
+from wijkplan.afspraken.store import MAX_OPMERKING
 from wijkplan.errors import ConflictError, WijkplanError
 from wijkplan.text_safety import markdown_text as md
+from wijkplan.users.policy import OPMERKING, WIJZIGEN, may
 
 ALLE = "(alle)"
 
@@ -42,6 +44,33 @@ def overview(data, chosen: dict[str, str | None]):
     )
 
 
+def _update_form(ledger, afspraak_id: str, state, user):
+    """Status, progress and a comment; the history records the logged-in user."""
+    with st.form(f"update-{afspraak_id}"):
+        status = st.selectbox(
+            "Nieuwe status",
+            list(ledger.statussen),
+            index=list(ledger.statussen).index(state.status)
+            if state.status in ledger.statussen
+            else 0,
+            key=f"status-{afspraak_id}",
+        )
+        voortgang = st.number_input(
+            "Voortgang (%)",
+            min_value=0,
+            max_value=100,
+            value=state.voortgang,
+            step=5,
+            key=f"voortgang-{afspraak_id}",
+        )
+        opmerking = st.text_area(
+            "Opmerking", key=f"opmerking-{afspraak_id}", max_chars=MAX_OPMERKING
+        )
+        st.caption(f"Wordt vastgelegd als {md(user.naam)}.")
+        submitted = st.form_submit_button("Opslaan")
+    return status, voortgang, opmerking, submitted
+
+
 def edit_form(data, afspraak_id: str) -> None:
     ledger, store = data.ledger, ui.status_store()
     a = ledger.afspraak(afspraak_id)
@@ -63,50 +92,38 @@ def edit_form(data, afspraak_id: str) -> None:
     st.markdown(
         f"**Huidige status:** {md(state.status)} · voortgang {state.voortgang if state.voortgang is not None else '—'}% · versie {state.version}"
     )
-    with st.form(f"update-{afspraak_id}"):
-        status = st.selectbox(
-            "Nieuwe status",
-            list(ledger.statussen),
-            index=list(ledger.statussen).index(state.status)
-            if state.status in ledger.statussen
-            else 0,
-            key=f"status-{afspraak_id}",
-        )
-        voortgang = st.number_input(
-            "Voortgang (%)",
-            min_value=0,
-            max_value=100,
-            value=state.voortgang,
-            step=5,
-            key=f"voortgang-{afspraak_id}",
-        )
-        door = st.text_input(
-            "Door (naam)",
-            value=st.session_state.get("door", ""),
-            key=f"door-{afspraak_id}",
-            max_chars=MAX_DOOR,
-        )
-        opmerking = st.text_area(
-            "Opmerking", key=f"opmerking-{afspraak_id}", max_chars=MAX_OPMERKING
-        )
-        submitted = st.form_submit_button("Opslaan")
+    user = ui.current_user()
     seen_key = f"gezien-{afspraak_id}"
+    allowed = may(user, WIJZIGEN, a)
+    if allowed:
+        status, voortgang, opmerking, submitted = _update_form(ledger, afspraak_id, state, user)
+    elif may(user, OPMERKING, a):
+        st.caption(f"{md(allowed.reden)}.")
+        with st.form(f"opmerking-form-{afspraak_id}"):
+            opmerking = st.text_area(
+                "Opmerking", key=f"opmerking-{afspraak_id}", max_chars=MAX_OPMERKING
+            )
+            submitted = st.form_submit_button("Opmerking plaatsen")
+        status, voortgang = state.status, state.voortgang
+    else:
+        st.info(f"Alleen lezen: {md(allowed.reden)}.")
+        submitted = False
     if submitted:
         # compare with what this coordinator saw when the form was drawn, not with the store now:
         # if a colleague saved in between, the versions differ and the store refuses the change
         seen = st.session_state.get(seen_key, state)
-        st.session_state["door"] = door
         try:
-            new = store.update(
+            outcome = change(
+                store,
+                ledger,
+                user,
                 afspraak_id,
                 status=status if status != seen.status else None,
                 voortgang=None
                 if voortgang is None or voortgang == seen.voortgang
                 else int(voortgang),
-                door=door,
                 opmerking=opmerking or None,
                 expected_version=seen.version,
-                ledger=ledger,
             )
         except ConflictError as exc:
             # somebody else saved first: show their change in a fresh form, keep the message
@@ -118,10 +135,14 @@ def edit_form(data, afspraak_id: str) -> None:
         except WijkplanError as exc:
             st.error(md(exc))
         else:
+            new = outcome.state
             st.session_state["melding"] = (
-                f"Opgeslagen: {new.status}, voortgang "
+                "Opmerking geplaatst."
+                if outcome.comment_only
+                else f"Opgeslagen: {new.status}, voortgang "
                 f"{new.voortgang if new.voortgang is not None else '—'}% (versie {new.version})."
             )
+            st.session_state.pop(f"opmerking-{afspraak_id}", None)
             st.session_state[seen_key] = new
             st.rerun()  # redraw with the stored state
     st.session_state[seen_key] = store.current(afspraak_id, ledger)

@@ -19,6 +19,7 @@ from wijkplan.export import register as register_export
 from wijkplan.ogc import register as register_ogc
 from wijkplan.settings import DEFAULT_DATA_DIR, DEFAULT_LAYERS
 from wijkplan.text_safety import terminal_text
+from wijkplan.users.commands import register as register_gebruikers
 
 
 def cmd_sample_data(args: argparse.Namespace) -> int:
@@ -162,6 +163,7 @@ def make_parser() -> argparse.ArgumentParser:
     register_afspraken(sub)
     register_export(sub)
     register_ogc(sub)
+    register_gebruikers(sub)
     return parser
 
 

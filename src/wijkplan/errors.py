@@ -51,3 +51,7 @@ class ConflictError(WijkplanError):
 
 class LayersNotBuiltError(SourceNotFoundError):
     """The built GeoPackage (``layers/wijkplan.gpkg``) does not exist yet."""
+
+
+class NotAllowedError(WijkplanError):
+    """The user's role does not allow this change (or nobody is logged in); nothing stored."""

@@ -100,6 +100,18 @@ BASE_LEDGER["afspraken"] = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def cli_users(isolated_users_file: Path) -> Path:
+    """Fatima and Jan, the coordinators the CLI tests update as (``--door``), with no
+    password (an identity-provider account: no slow hashing, the CLI needs none)."""
+    from wijkplan.users.accounts import UsersFile
+
+    users = UsersFile(isolated_users_file)
+    for naam in ("Fatima", "Jan"):
+        users.add(naam, "coordinator", wachtwoord=None, ledger=parse_ledger(dump(BASE_LEDGER)))
+    return isolated_users_file
+
+
 @pytest.fixture
 def ledger_dict() -> dict[str, Any]:
     """A fresh deep copy of the base ledger to mutate in a test."""

@@ -10,7 +10,9 @@ prints it as one message and exits with ``err.exit_code``: 2 for bad input,
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -21,12 +23,23 @@ from wijkplan.afspraken import DEFAULT_LEDGER
 from wijkplan.afspraken.ledger import load_ledger
 from wijkplan.afspraken.linking import afspraken_overview, applicable_afspraken, filter_afspraken
 from wijkplan.afspraken.model import Ledger
-from wijkplan.afspraken.store import MAX_DOOR, MAX_OPMERKING, STATUS_STORE_ENV, StatusStore
+from wijkplan.afspraken.service import change
+from wijkplan.afspraken.store import MAX_OPMERKING, STATUS_STORE_ENV, StatusStore
 from wijkplan.areas import Areas
-from wijkplan.errors import LayersNotBuiltError, SourceNotFoundError, WijkplanError
+from wijkplan.errors import (
+    LayersNotBuiltError,
+    NotAllowedError,
+    SourceNotFoundError,
+    WijkplanError,
+)
 from wijkplan.numbers import percent
 from wijkplan.settings import DEFAULT_DATA_DIR, DEFAULT_LAYERS
 from wijkplan.text_safety import terminal_text
+from wijkplan.users.accounts import USERS_ENV, UsersFile
+from wijkplan.users.model import COORDINATOR, User
+
+#: How the history records a change made with ``--als-beheerder`` (then the OS user).
+BEHEERDER = "beheerder (CLI)"
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -73,16 +86,23 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.add_argument("id", metavar="ID", help="de afspraak, bijv. PA2021-05c")
     p.add_argument("--status", help="nieuwe status, bijv. 'lopend'")
     p.add_argument("--voortgang", type=int, metavar="X", help="voortgang in procent (0-100)")
-    p.add_argument(
+    who = p.add_mutually_exclusive_group(required=True)
+    who.add_argument(
         "--door",
-        required=True,
         metavar="NAAM",
-        help=f"wie de wijziging doet (hoogstens {MAX_DOOR} tekens)",
+        help="wie de wijziging doet: een gebruiker uit het gebruikersbestand (diens rol geldt)",
+    )
+    who.add_argument(
+        "--als-beheerder",
+        action="store_true",
+        help="als beheerder van deze machine (alle rechten; vastgelegd als "
+        "'beheerder (CLI) <OS-gebruiker>')",
     )
     p.add_argument(
         "--opmerking",
         metavar="TEKST",
-        help=f"toelichting bij de wijziging (hoogstens {MAX_OPMERKING} tekens)",
+        help=f"toelichting bij de wijziging (hoogstens {MAX_OPMERKING} tekens); zonder --status "
+        "en --voortgang: alleen een opmerking",
     )
     p.add_argument(
         "--versie",
@@ -90,6 +110,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         metavar="N",
         help="de versie die u zag (afspraken list/history); is die intussen gewijzigd, dan wordt "
         "niets opgeslagen en volgt een conflictmelding",
+    )
+    p.add_argument(
+        "--gebruikers",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help=f"gebruikersbestand (standaard ${USERS_ENV} of data/state/gebruikers.toml)",
     )
     _ledger_option(p)
     _store_option(p)
@@ -217,21 +244,57 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def cli_user(door: str | None, *, als_beheerder: bool, users_file: Path | None) -> User:
+    """The user a CLI change is made as.
+
+    ``--door`` must name a user of the users file, whose role then applies exactly as in the
+    app; an unknown name is refused (one line, exit 2). The CLI cannot check a password
+    (scripts call it), so this is attribution and a guard against mistakes, not a security
+    boundary: whoever can run it can also write the store file. ``--als-beheerder`` says so
+    openly: all rights, recorded as ``beheerder (CLI) <OS user>``.
+    """
+    if als_beheerder:
+        return User(f"{BEHEERDER} {_os_user()}", COORDINATOR)
+    users = UsersFile(users_file)
+    user = users.get(door or "")
+    if user is None:
+        raise NotAllowedError(
+            f"onbekende gebruiker {door!r} in {users.path}: voeg die toe met `wijkplan "
+            "gebruikers add`, of werk bij met --als-beheerder"
+        )
+    return user
+
+
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return f"uid {os.getuid()}"
+
+
 def cmd_update(args: argparse.Namespace) -> int:
-    """``afspraken update ID``: change status and/or progress, recorded in the history."""
+    """``afspraken update ID``: change status and/or progress (or only comment), as a known
+    user or as the machine's administrator; recorded in the history."""
     ledger = load_ledger(args.ledger)
     store = StatusStore(args.store)
-    new = store.update(
+    user = cli_user(args.door, als_beheerder=args.als_beheerder, users_file=args.gebruikers)
+    outcome = change(
+        store,
+        ledger,
+        user,
         args.id,
         status=args.status,
         voortgang=args.voortgang,
-        door=args.door,
         opmerking=args.opmerking,
         expected_version=args.versie,
-        ledger=ledger,
     )
+    new = outcome.state
+    if outcome.comment_only:
+        print(f"Opmerking bij afspraak {args.id} geplaatst door {user.naam} (versie {new.version})")
+        print(f"Opgeslagen in {store.path}")
+        return 0
     changes = store.history(args.id)
-    changes = changes[changes["versie"] == new.version]
+    changes = changes[(changes["versie"] == new.version) & (changes["veld"] != "opmerking")]
     print(
         terminal_text(
             f"Afspraak {args.id} bijgewerkt door {new.updated_by} op {new.updated_at} "
@@ -276,10 +339,12 @@ def cmd_history(args: argparse.Namespace) -> int:
     n = len(frame)
     print(f"Historie van {wat} ({n} {'wijziging' if n == 1 else 'wijzigingen'}):")
     for row in frame.itertuples(index=False):
-        line = (
-            f"  {row.tijdstip}  {row.afspraak_id}  {row.veld}: {_show(row.oud)} → "
-            f"{_show(row.nieuw)}  door {row.door} (versie {row.versie})"
+        wat = (
+            "opmerking"
+            if row.veld == "opmerking"
+            else f"{row.veld}: {_show(row.oud)} → {_show(row.nieuw)}"
         )
+        line = f"  {row.tijdstip}  {row.afspraak_id}  {wat}  door {row.door} (versie {row.versie})"
         if isinstance(row.opmerking, str) and row.opmerking:
             line += f": {row.opmerking}"
         # the history may hold text from before control characters were refused:

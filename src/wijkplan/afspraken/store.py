@@ -5,8 +5,11 @@ regenerated; this file is not), by default ``data/state/afspraken_status.sqlite`
 or the path in the environment variable ``WIJKPLAN_STATUS_STORE``.
 
 Every accepted change adds one history row per changed field (who, when, old
-value, new value, comment); history rows are never updated or deleted (the
-database refuses it with triggers). Concurrent edits use optimistic
+value, new value, comment); a comment on its own (a tenant organisation's remark) is a
+history row with field ``opmerking`` that changes nothing. History rows are never updated
+or deleted (the database refuses it with triggers). Who may write what is decided before
+the store is reached, in :mod:`wijkplan.afspraken.service`; the store records the name it
+is given. Concurrent edits use optimistic
 concurrency: each agreement has a version number, and an update that expected
 another version than the stored one is refused with a :class:`ConflictError`.
 
@@ -40,34 +43,35 @@ STATUS_STORE_ENV = "WIJKPLAN_STATUS_STORE"
 #: How long a writer waits for another writer's lock before giving up (milliseconds).
 BUSY_TIMEOUT_MS = 10_000
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS afspraak_status (
+_STATUS_TABLE = """CREATE TABLE IF NOT EXISTS afspraak_status (
     afspraak_id TEXT PRIMARY KEY,
     status      TEXT NOT NULL,
     voortgang   INTEGER CHECK (voortgang IS NULL OR voortgang BETWEEN 0 AND 100),
     version     INTEGER NOT NULL CHECK (version >= 1),
     updated_at  TEXT NOT NULL,
     updated_by  TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS afspraak_historie (
+)"""
+_HISTORY_TABLE = """CREATE TABLE IF NOT EXISTS afspraak_historie (
     id          INTEGER PRIMARY KEY AUTOINCREMENT,
     afspraak_id TEXT NOT NULL,
-    field       TEXT NOT NULL CHECK (field IN ('status', 'voortgang')),
+    field       TEXT NOT NULL CHECK (field IN ('status', 'voortgang', 'opmerking')),
     old_value   TEXT,
     new_value   TEXT,
     door        TEXT NOT NULL,
     tijdstip    TEXT NOT NULL,
     opmerking   TEXT,
     version     INTEGER NOT NULL
-);
-CREATE INDEX IF NOT EXISTS afspraak_historie_afspraak ON afspraak_historie (afspraak_id, id);
-CREATE TRIGGER IF NOT EXISTS afspraak_historie_geen_wijziging
+)"""
+_HISTORY_GUARDS = (
+    "CREATE INDEX IF NOT EXISTS afspraak_historie_afspraak ON afspraak_historie (afspraak_id, id)",
+    """CREATE TRIGGER IF NOT EXISTS afspraak_historie_geen_wijziging
     BEFORE UPDATE ON afspraak_historie
-    BEGIN SELECT RAISE(ABORT, 'de historie wordt nooit gewijzigd'); END;
-CREATE TRIGGER IF NOT EXISTS afspraak_historie_geen_verwijdering
+    BEGIN SELECT RAISE(ABORT, 'de historie wordt nooit gewijzigd'); END""",
+    """CREATE TRIGGER IF NOT EXISTS afspraak_historie_geen_verwijdering
     BEFORE DELETE ON afspraak_historie
-    BEGIN SELECT RAISE(ABORT, 'de historie wordt nooit verwijderd'); END;
-"""
+    BEGIN SELECT RAISE(ABORT, 'de historie wordt nooit verwijderd'); END""",
+)
+_SCHEMA = ";\n".join((_STATUS_TABLE, _HISTORY_TABLE, *_HISTORY_GUARDS)) + ";\n"
 
 #: The tables and columns a file must have to be restored as the store.
 _REQUIRED = {
@@ -185,6 +189,7 @@ class StatusStore:
             con.execute("PRAGMA journal_mode = WAL")
             if create:
                 con.executescript(_SCHEMA)
+                _migrate(con)
             yield con
         except sqlite3.DatabaseError as exc:
             if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
@@ -365,6 +370,42 @@ class StatusStore:
                 raise
         return new
 
+    def add_comment(
+        self, afspraak_id: str, *, door: str, opmerking: str, ledger: Ledger
+    ) -> StatusState:
+        """Add a comment to the history of one agreement without changing it.
+
+        The row has field ``opmerking``, no old or new value, and the agreement's current
+        version (a comment does not bump the version, so it never makes a coordinator's
+        open form conflict). Returns the (unchanged) current state.
+        """
+        afspraak = ledger.afspraak(afspraak_id)
+        door = (door or "").strip()
+        opmerking = (opmerking or "").strip()
+        problems = []
+        if not door:
+            problems.append(f"afspraak {afspraak_id}: geef aan wie de opmerking plaatst (door)")
+        if not opmerking:
+            problems.append(f"afspraak {afspraak_id}: de opmerking is leeg")
+        if problems:
+            raise ValidationError(problems)
+        with self._connect(create=True) as con:
+            assert con is not None
+            con.execute("BEGIN IMMEDIATE")
+            try:
+                state = self._read_locked(con, afspraak)
+                con.execute(
+                    "INSERT INTO afspraak_historie (afspraak_id, field, old_value, new_value, "
+                    "door, tijdstip, opmerking, version) VALUES (?, 'opmerking', NULL, NULL, "
+                    "?, ?, ?, ?)",
+                    (afspraak_id, door, _now(), opmerking, state.version),
+                )
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+        return state
+
     # ---- backup and restore
 
     def backup(self, target: Path | str) -> Path:
@@ -460,6 +501,42 @@ class StatusStore:
         )
         if cur.rowcount != 1:  # cannot happen under BEGIN IMMEDIATE; never write blindly
             raise ConflictError(_conflict_message(new.afspraak_id, old, old.version))
+
+
+def _migrate(con: sqlite3.Connection) -> None:
+    """Let a store made before comments existed take them: its history's CHECK allowed only
+    ``status`` and ``voortgang``. SQLite cannot change a CHECK in place, so the history is
+    copied into a table with the new CHECK in one transaction (every row kept, ids and all;
+    the triggers that forbid changing history are dropped with the old table and made again).
+    """
+    row = con.execute(
+        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'afspraak_historie'"
+    ).fetchone()
+    if row is None or "'opmerking'" in row[0]:
+        return
+    con.execute("BEGIN IMMEDIATE")
+    try:
+        row = con.execute(
+            "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'afspraak_historie'"
+        ).fetchone()
+        if "'opmerking'" not in row[0]:  # another process may have migrated meanwhile
+            for trigger in sorted(_TRIGGERS):
+                con.execute(f"DROP TRIGGER IF EXISTS {trigger}")
+            con.execute("DROP INDEX IF EXISTS afspraak_historie_afspraak")
+            con.execute("ALTER TABLE afspraak_historie RENAME TO afspraak_historie_oud")
+            con.execute(_HISTORY_TABLE)
+            columns = ", ".join(HISTORY_COLUMNS.values())
+            con.execute(
+                f"INSERT INTO afspraak_historie ({columns}) "
+                f"SELECT {columns} FROM afspraak_historie_oud"
+            )
+            con.execute("DROP TABLE afspraak_historie_oud")
+            for statement in _HISTORY_GUARDS:
+                con.execute(statement)
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
 
 
 def _check_store_file(con: sqlite3.Connection, shown: Path) -> None:

@@ -8,6 +8,7 @@ The package re-exports the names the pages use (``from wijkplan import ui``, the
 ``ui.load_layers()``); the modules are:
 
 - :mod:`~wijkplan.ui.data`: cached loading, the status store, static assets, the base map;
+- :mod:`~wijkplan.ui.login`: who is logged in (local users file or ``st.login``), the login;
 - :mod:`~wijkplan.ui.provenance`: the sidebar every page shares (sample or real sources);
 - :mod:`~wijkplan.ui.dossier`: the dossier panel (figures, complexes, liveability, agreements);
 - :mod:`~wijkplan.ui.heat`: the dossier's Warmte section and the Warmte page's tables;
@@ -41,6 +42,7 @@ from wijkplan.ui.heat import (
     render_heat,
     sample_homes,
 )
+from wijkplan.ui.login import current_user, require_login
 from wijkplan.ui.provenance import REAL_NAMES, REAL_NOTE, SAMPLE_NAMES, SAMPLE_NOTICE, sidebar
 from wijkplan.ui.tables import (
     SCORE_SOURCE_LABELS,
@@ -91,6 +93,7 @@ __all__ = [
     "basemap",
     "buurt_heat_table",
     "buurten_of",
+    "current_user",
     "district_table",
     "figure_value",
     "homes_are_sample",
@@ -107,6 +110,7 @@ __all__ = [
     "render_legend",
     "render_legend_sections",
     "render_liveability",
+    "require_login",
     "sample_homes",
     "shown_counts",
     "sidebar",

@@ -1,0 +1,153 @@
+"""``wijkplan gebruikers`` and the roles on ``wijkplan afspraken update``."""
+
+from __future__ import annotations
+
+import io
+import re
+import sqlite3
+import stat
+
+import pytest
+
+from wijkplan.afspraken import DEFAULT_LEDGER
+from wijkplan.afspraken.ledger import load_ledger
+from wijkplan.afspraken.store import StatusStore
+from wijkplan.cli import main
+from wijkplan.users.accounts import UsersFile
+
+
+def test_add_list_remove(isolated_users_file, monkeypatch, capsys):
+    monkeypatch.setattr("sys.stdin", io.StringIO("een-lang-wachtwoord\n"))
+    argv = ["gebruikers", "add", "j.devries", "--rol", "corporatie", "--organisatie", "woonforte"]
+    assert main([*argv, "--wachtwoord-stdin"]) == 0
+    assert "Gebruiker j.devries (corporatie, woonforte) toegevoegd" in capsys.readouterr().out
+    assert UsersFile().verify("j.devries", "een-lang-wachtwoord") is not None
+    assert (
+        main(["gebruikers", "add", "jan@alphen.nl", "--rol", "lezer", "--zonder-wachtwoord"]) == 0
+    )
+    capsys.readouterr()
+    assert main(["gebruikers", "list"]) == 0
+    out = capsys.readouterr().out
+    assert "j.devries" in out and "woonforte" in out and "identiteitsprovider" in out
+    assert "$argon2" not in out  # never a hash
+    monkeypatch.setattr("sys.stdin", io.StringIO("een-ander-wachtwoord\n"))
+    assert main([*argv, "--wachtwoord-stdin"]) == 2
+    assert capsys.readouterr().err == "wijkplan: fout: gebruiker 'j.devries' bestaat al\n"
+    assert main(["gebruikers", "remove", "j.devries"]) == 0
+    assert main(["gebruikers", "remove", "j.devries"]) == 2
+
+
+def test_add_prompts_twice_with_getpass(isolated_users_file, monkeypatch, capsys):
+    answers = iter(["een-lang-wachtwoord", "een-ander-wachtwoord"])
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": next(answers))
+    assert main(["gebruikers", "add", "x", "--rol", "lezer"]) == 2
+    assert "de wachtwoorden verschillen" in capsys.readouterr().err
+    assert not isolated_users_file.exists()
+
+
+def test_init_once_prints_a_password_once(isolated_users_file, capsys):
+    assert main(["gebruikers", "init"]) == 0
+    out = capsys.readouterr().out
+    password = re.search(r"wachtwoord: (\S+)", out).group(1)
+    assert UsersFile().verify("coordinator", password).rol == "coordinator"
+    assert stat.S_IMODE(isolated_users_file.stat().st_mode) == 0o600
+    before = isolated_users_file.read_bytes()
+    assert main(["gebruikers", "init"]) == 0
+    assert capsys.readouterr().out == ""  # an existing file is left alone
+    assert isolated_users_file.read_bytes() == before
+
+
+@pytest.fixture
+def cli_roles(isolated_users_file):
+    users = UsersFile()
+    ledger = load_ledger(DEFAULT_LEDGER)
+    users.add("habeko", "corporatie", organisatie="habeko", wachtwoord=None, ledger=ledger)
+    users.add("hogh", "huurdersorganisatie", organisatie="huurders-woonforte", wachtwoord=None,
+              ledger=ledger)  # fmt: skip
+    users.add("lezer", "lezer", wachtwoord=None, ledger=ledger)
+    return ledger
+
+
+def update(*args: str) -> list[str]:
+    return ["afspraken", "update", *args]
+
+
+def test_corporation_cannot_change_another_corporations_agreement(cli_roles, capsys):
+    # PA2021-02a: only Woonforte is party
+    assert main(update("PA2021-02a", "--status", "lopend", "--door", "habeko")) == 2
+    err = capsys.readouterr().err
+    assert err == (
+        "wijkplan: fout: niet toegestaan: habeko is geen partij bij afspraak PA2021-02a; "
+        "u kunt alleen afspraken van habeko wijzigen\n"
+    )
+    assert not StatusStore().path.exists()  # nothing written
+    # PA2021-02b: Habeko's own
+    assert main(update("PA2021-02b", "--voortgang", "30", "--door", "habeko")) == 0
+    assert "bijgewerkt door habeko" in capsys.readouterr().out
+
+
+def test_tenant_organisation_comments_but_cannot_change_status(cli_roles, capsys):
+    assert main(update("PA2021-04a", "--status", "lopend", "--door", "hogh")) == 2
+    assert "huurdersorganisatie kan een opmerking plaatsen" in capsys.readouterr().err
+    assert main(update("PA2021-04a", "--opmerking", "Overlast bij de flat", "--door", "hogh")) == 0
+    assert "Opmerking bij afspraak PA2021-04a geplaatst door hogh" in capsys.readouterr().out
+    history = StatusStore().history("PA2021-04a")
+    assert history[["veld", "door", "opmerking"]].values.tolist() == [
+        ["opmerking", "hogh", "Overlast bij de flat"]
+    ]
+    assert StatusStore().current("PA2021-04a", cli_roles).version == 0
+    assert main(["afspraken", "history", "PA2021-04a"]) == 0
+    assert "PA2021-04a  opmerking  door hogh (versie 0): Overlast bij de flat" in (
+        capsys.readouterr().out
+    )
+
+
+def test_reader_unknown_user_and_beheerder(cli_roles, capsys):
+    assert main(update("PA2021-04a", "--opmerking", "x", "--door", "lezer")) == 2
+    assert "lezer heeft alleen leesrechten" in capsys.readouterr().err
+    assert main(update("PA2021-04a", "--status", "lopend", "--door", "A. Jansen")) == 2
+    err = capsys.readouterr().err
+    assert "onbekende gebruiker 'A. Jansen'" in err and "--als-beheerder" in err
+    assert err.count("\n") == 1
+    assert main(update("PA2021-04a", "--status", "lopend", "--als-beheerder")) == 0
+    door = StatusStore().history("PA2021-04a")["door"].tolist()
+    assert len(door) == 1 and door[0].startswith("beheerder (CLI) ")
+    with pytest.raises(SystemExit):  # both, or neither
+        main(update("PA2021-04a", "--status", "lopend", "--als-beheerder", "--door", "lezer"))
+
+
+def test_store_made_before_comments_is_migrated_with_its_history(tmp_path, cli_roles):
+    from wijkplan.afspraken import store as store_module
+
+    path = tmp_path / "oud.sqlite"
+    old_schema = store_module._SCHEMA.replace(", 'opmerking'", "")
+    with sqlite3.connect(path) as con:
+        con.executescript(old_schema)
+        con.execute(
+            "INSERT INTO afspraak_historie (afspraak_id, field, old_value, new_value, door, "
+            "tijdstip, version) VALUES ('PA2021-04a', 'status', 'voorgenomen', 'lopend', 'Jan', "
+            "'2021-01-01T00:00:00+00:00', 1)"
+        )
+    con.close()
+    main(update("PA2021-04a", "--opmerking", "na de migratie", "--door", "hogh", "--store",
+                str(path)))  # fmt: skip
+    history = StatusStore(path).history("PA2021-04a")
+    assert history[["id", "veld", "door"]].values.tolist() == [
+        [1, "status", "Jan"],
+        [2, "opmerking", "hogh"],
+    ]
+    with sqlite3.connect(path) as con, pytest.raises(sqlite3.DatabaseError, match="nooit"):
+        con.execute("DELETE FROM afspraak_historie")
+    con.close()
+
+
+def test_app_and_cli_change_agreements_only_through_the_service():
+    """No page, UI helper or CLI handler writes to the store past the policy (the
+    service is the only caller of the store's write methods there)."""
+    from tests.conftest import REPO
+
+    callers = [REPO / "app.py", *(REPO / "views").glob("*.py"), *(REPO / "src/wijkplan/ui").glob("*.py"),
+               REPO / "src/wijkplan/afspraken/commands.py"]  # fmt: skip
+    for path in callers:
+        text = path.read_text(encoding="utf-8")
+        assert not re.search(r"[Ss]tore\S*\.update\(|\.add_comment\(", text), path
