@@ -19,8 +19,7 @@ def square(x: float, y: float, size: float = 1000) -> Polygon:
     return box(x, y, x + size, y + size)
 
 
-@pytest.fixture
-def tiny_wijken() -> gpd.GeoDataFrame:
+def make_tiny_wijken() -> gpd.GeoDataFrame:
     """Two wijken of a made-up municipality GM9999, side by side."""
     return gpd.GeoDataFrame(
         {
@@ -36,8 +35,7 @@ def tiny_wijken() -> gpd.GeoDataFrame:
     )
 
 
-@pytest.fixture
-def tiny_buurten() -> gpd.GeoDataFrame:
+def make_tiny_buurten() -> gpd.GeoDataFrame:
     """Four buurten, two per wijk."""
     return gpd.GeoDataFrame(
         {
@@ -55,6 +53,18 @@ def tiny_buurten() -> gpd.GeoDataFrame:
         ],
         crs="EPSG:28992",
     )
+
+
+@pytest.fixture
+def tiny_wijken() -> gpd.GeoDataFrame:
+    """Two wijken of a made-up municipality GM9999, side by side."""
+    return make_tiny_wijken()
+
+
+@pytest.fixture
+def tiny_buurten() -> gpd.GeoDataFrame:
+    """Four buurten, two per wijk."""
+    return make_tiny_buurten()
 
 
 @pytest.fixture

@@ -161,6 +161,26 @@ def test_suppress_cells_total_when_nothing_else() -> None:
     assert sup.tolist() == [True, True, False]
 
 
+def test_suppress_cells_widens_when_a_cell_is_pinned_through_a_chain() -> None:
+    """Found by tests/test_properties.py: a gemeente of one wijk of three buurten.
+
+    Once every non-zero cell of BU2's row and of the wijk's first column is suppressed,
+    BU2's 1 was still pinned (via BU3's total and the wijk's total); the fallback only
+    looked at the cell's own relations, so the loop ran 10,000 times and raised.
+    """
+    base = np.array([[0, 0, 1], [1, 0, 23], [1, 23, 0]])  # buurten x categories
+    cube = np.zeros((5, 4), dtype=np.int64)  # BU1, BU2, BU3, WK, GM x (3 categories, total)
+    cube[:3, :3] = base
+    cube[3, :3] = cube[4, :3] = base.sum(axis=0)
+    cube[:, 3] = cube[:, :3].sum(axis=1)
+    lines = [np.array([a * 4 + 3, a * 4, a * 4 + 1, a * 4 + 2]) for a in range(5)]
+    for c in range(4):
+        lines += [np.array([12 + c, c, 4 + c, 8 + c]), np.array([16 + c, 12 + c])]
+    sup, _ = suppress_cells(cube.ravel(), lines, threshold=2)
+    assert recoverable_cells(sup, lines).tolist() == []
+    assert not sup[cube.ravel() == 0].any()
+
+
 def test_recoverable_cells_detects_a_chain() -> None:
     # a = b + c, b = d: with b, c, d suppressed and a known, nothing pins b... until d = 5 is known.
     lines = [np.array([0, 1, 2]), np.array([1, 3])]

@@ -238,7 +238,7 @@ def test_open_liveability_raster_validates(tmp_path: Path) -> None:
                 tmp_path / "fine.tif", crs="EPSG:28992", res=25, descriptions=("lbm", "afw")
             )
         )
-    with pytest.raises(ValidationError, match="geprojecteerd"):
+    with pytest.raises(ValidationError, match="niet in EPSG:28992"):
         open_liveability_raster(
             _write_raster(
                 tmp_path / "geo.tif", crs="EPSG:4326", res=100, descriptions=("lbm", "afw")

@@ -259,12 +259,38 @@ def suppress_cells(
                 if _suppress_next(members, v, sup):
                     progressed = True
                     break
-        if not progressed:  # nothing left to hide: suppress the whole relation
-            for cell in determined:
-                for members in lines:
-                    if cell in members:
-                        sup[members[v[members] > 0]] = True
+        if not progressed and not _widen(int(determined[0]), lines, v, sup):
+            raise RuntimeError("suppression did not converge")
     raise RuntimeError("suppression did not converge")
+
+
+def _widen(cell: int, lines: Sequence[np.ndarray], v: np.ndarray, sup: np.ndarray) -> bool:
+    """Suppress one more cell where the relations of ``cell`` itself show nothing more.
+
+    A cell can be pinned through a chain: its own relations are fully suppressed, but
+    a relation further on (linked through suppressed cells) still shows a total that
+    closes the chain. Search outward from ``cell`` through relations that share
+    suppressed cells, nearest first, and suppress in the first one that still shows a
+    non-zero cell. Once every non-zero cell of the linked relations is suppressed the
+    published system is homogeneous and pins nothing, so this always finds a cell while
+    a cell is still determined.
+    """
+    used = np.zeros(len(lines), dtype=bool)
+    frontier = np.array([cell], dtype=np.int64)
+    reached = np.zeros(len(sup), dtype=bool)
+    reached[cell] = True
+    while len(frontier):
+        ring = [i for i, m in enumerate(lines) if not used[i] and np.isin(m, frontier).any()]
+        for i in sorted(ring, key=lambda i: int(sup[lines[i]].sum())):
+            if _suppress_next(lines[i], v, sup):
+                return True
+        used[ring] = True
+        if not ring:
+            return False
+        linked = np.unique(np.concatenate([lines[i][sup[lines[i]]] for i in ring]))
+        frontier = linked[~reached[linked]]
+        reached[frontier] = True
+    return False
 
 
 def _suppress_next(members: np.ndarray, v: np.ndarray, sup: np.ndarray) -> bool:

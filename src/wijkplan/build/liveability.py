@@ -43,11 +43,14 @@ from wijkplan.build.boundaries import Boundaries
 from wijkplan.build.context import BuildContext, ThemeOutput, collect_warnings, kind_of
 from wijkplan.build.rasters import leefbaarometer_to_geotiffs
 from wijkplan.config import SCORE_COLUMNS, LiveabilityConfig
+from wijkplan.errors import ValidationError
 from wijkplan.report import ABSENT, REAL, SAMPLE
 from wijkplan.settings import is_sample
 from wijkplan.sources._io import find_source
 from wijkplan.sources.incidents import load_incidents
 from wijkplan.sources.leefbaarometer import (
+    CELL,
+    check_liveability_raster,
     find_leefbaarometer,
     find_leefbaarometer_areas,
     find_liveability_rasters,
@@ -152,6 +155,7 @@ def _rasters(
             scores = load_leefbaarometer(csv)
             if cells is not None:
                 warn_missing_cells(scores, load_leefbaarometer_cells(cells))
+        _require_scores(csv, scores, bounds)
         kind = kind_of(scores)
         rasters = leefbaarometer_to_geotiffs(csv, ctx.staging, bounds=bounds, scores=scores)
         out.source("leefbaarometer", csv, int(scores["grid_id"].nunique()), kind)
@@ -161,9 +165,37 @@ def _rasters(
         out.absent("leefbaarometer")
         return {}, ABSENT
     tifs = list(found.values())
+    problems = []
+    for tif in tifs:
+        try:
+            check_liveability_raster(tif, bounds=bounds, required=SCORE_COLUMNS)
+        except ValidationError as exc:
+            problems += exc.problems
+    if problems:
+        raise ValidationError(problems)
     kind = SAMPLE if all(is_sample(raster_tags(t).get("bron")) for t in tifs) else REAL
     out.source("leefbaarometer", tifs[0], len(tifs), kind)
     return found, kind
+
+
+def _require_scores(
+    csv: Path, scores: pd.DataFrame, bounds: tuple[float, float, float, float]
+) -> None:
+    """Refuse a scores file without a single score in the municipality (as for a GeoTIFF)."""
+    minx, miny, maxx, maxy = bounds
+    inside = (
+        (scores["x"] < maxx)
+        & (scores["x"] + CELL > minx)
+        & (scores["y"] < maxy)
+        & (scores["y"] + CELL > miny)
+    )
+    if not scores.loc[inside, list(SCORE_COLUMNS)].notna().to_numpy().any():
+        raise ValidationError(
+            [
+                f"{csv}: geen enkele score binnen de gemeente: alle cellen daar zijn leeg of NA "
+                "(of het bestand beslaat een ander gebied)"
+            ]
+        )
 
 
 def _zones(b: Boundaries, areas: Agreements) -> tuple[gpd.GeoSeries, pd.DataFrame]:

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 import re
 import warnings
 from collections.abc import Iterable, Sequence
@@ -59,6 +60,7 @@ __all__ = [
     "SCORE_COLUMNS",
     "CellsWarning",
     "LiveabilityRaster",
+    "check_liveability_raster",
     "find_leefbaarometer",
     "find_leefbaarometer_areas",
     "find_liveability_rasters",
@@ -453,67 +455,122 @@ def load_leefbaarometer_cells(path: Path | str, *, layer: str | None = None) -> 
     return rd.assign(**{KEY: ids}).reset_index(drop=True)
 
 
+def _open_raster(path: Path) -> rasterio.io.DatasetReader:
+    if not path.is_file():
+        raise SourceNotFoundError(f"{path}: bestand bestaat niet")
+    try:
+        return rasterio.open(path)
+    except rasterio.errors.RasterioIOError as exc:
+        raise ValidationError(
+            [f"{path}: geen leesbaar rasterbestand ({str(exc).splitlines()[0]})"]
+        ) from exc
+
+
+def _raster_problems(
+    src: rasterio.io.DatasetReader, problems: Problems, band_names: Sequence[str] | None
+) -> tuple[str, ...]:
+    """Record what is wrong with an opened liveability raster; return its band names.
+
+    A raster in another CRS than EPSG:28992 is refused with that one line (its cell
+    size is then not checked: in degrees or another grid it means nothing). The
+    Leefbaarometer is published on the 100 m RD grid; resampling a reprojected copy
+    back would change the scores, so it is not done silently.
+    """
+    crs, transform = src.crs, src.transform
+    if crs is None:
+        problems.add("crs", "raster heeft geen coördinatenstelsel; verwacht EPSG:28992")
+    elif crs.to_epsg() != 28992:
+        problems.add(
+            "crs",
+            "raster is niet in EPSG:28992 (RD New), het stelsel van het 100 m-raster van de "
+            "Leefbaarometer; gebruik het gepubliceerde bestand, geen omgerekende kopie",
+            crs.to_string(),
+        )
+    elif transform.b != 0 or transform.d != 0:
+        problems.add("transform", "raster is gedraaid; verwacht noord-boven", tuple(transform)[:6])
+    elif not (
+        abs(abs(transform.a) - CELL) <= 0.05 * CELL and abs(abs(transform.e) - CELL) <= 0.05 * CELL
+    ):
+        problems.add("transform", f"celgrootte is geen {CELL} m", (transform.a, transform.e))
+    descriptions = tuple((d or "").strip().lower() for d in src.descriptions)
+    names = tuple(n.strip().lower() for n in band_names) if band_names is not None else descriptions
+    if len(names) != src.count:
+        problems.add("band_names", f"{len(names)} namen voor {src.count} banden", names)
+    elif any(not n for n in names):
+        problems.add("band_names", "banden zonder beschrijving; geef band_names mee", names)
+    elif len(set(names)) != len(names):
+        problems.add("band_names", "dubbele bandnamen", names)
+    elif not ({"afw", "lbm"} & set(names)):
+        problems.add("band_names", "geen band 'afw' of 'lbm'", names)
+    return names
+
+
 def open_liveability_raster(
     path: Path | str, *, band_names: Sequence[str] | None = None
 ) -> LiveabilityRaster:
     """Read a liveability GeoTIFF (ours or a user's) into memory, nodata as NaN.
 
-    The raster must have a CRS, be north-up, and have square cells of about 100 m
-    (within 5 %) in a projected CRS in metres. Band names come from the band
-    descriptions, or from ``band_names`` when the file has none; they must be
-    unique, and at least ``afw`` or ``lbm`` must be present.
+    The raster must be in EPSG:28992, north-up, with square cells of about 100 m
+    (within 5 %). Band names come from the band descriptions, or from ``band_names``
+    when the file has none; they must be unique, and at least ``afw`` or ``lbm`` must
+    be present.
     """
     path = Path(path)
     problems = Problems(str(path))
-    if not path.is_file():
-        raise SourceNotFoundError(f"{path}: bestand bestaat niet")
-    try:
-        src_ctx = rasterio.open(path)
-    except rasterio.errors.RasterioIOError as exc:
-        raise ValidationError(
-            [f"{path}: geen leesbaar rasterbestand ({str(exc).splitlines()[0]})"]
-        ) from exc
-    with src_ctx as src:
-        crs = src.crs
-        transform = src.transform
-        descriptions = tuple((d or "").strip().lower() for d in src.descriptions)
-        if crs is None:
-            problems.add("crs", "raster heeft geen coördinatenstelsel; verwacht EPSG:28992")
-        elif not crs.is_projected or (crs.linear_units or "").lower() not in (
-            "metre",
-            "meter",
-            "m",
-        ):
-            problems.add(
-                "crs",
-                "raster is niet in een geprojecteerd stelsel in meters; verwacht EPSG:28992",
-                crs.to_string(),
-            )
-        if transform.b != 0 or transform.d != 0:
-            problems.add(
-                "transform", "raster is gedraaid; verwacht noord-boven", tuple(transform)[:6]
-            )
-        elif not (
-            abs(abs(transform.a) - CELL) <= 0.05 * CELL
-            and abs(abs(transform.e) - CELL) <= 0.05 * CELL
-        ):
-            problems.add("transform", f"celgrootte is geen {CELL} m", (transform.a, transform.e))
-        names = (
-            tuple(n.strip().lower() for n in band_names) if band_names is not None else descriptions
-        )
-        if len(names) != src.count:
-            problems.add("band_names", f"{len(names)} namen voor {src.count} banden", names)
-        elif any(not n for n in names):
-            problems.add("band_names", "banden zonder beschrijving; geef band_names mee", names)
-        elif len(set(names)) != len(names):
-            problems.add("band_names", "dubbele bandnamen", names)
-        elif not ({"afw", "lbm"} & set(names)):
-            problems.add("band_names", "geen band 'afw' of 'lbm'", names)
+    with _open_raster(path) as src:
+        names = _raster_problems(src, problems, band_names)
         problems.raise_if_any()
+        crs, transform = src.crs, src.transform
         data = src.read(masked=True).astype("float32")
     filled = data.filled(np.nan)
     assert crs is not None
     return LiveabilityRaster(np.asarray(filled), transform, crs, names)
+
+
+def check_liveability_raster(
+    path: Path | str, *, bounds: tuple[float, float, float, float], required: Sequence[str]
+) -> None:
+    """Refuse a user's liveability GeoTIFF that the build cannot use, in one line each.
+
+    Besides the checks of :func:`open_liveability_raster`: every band in ``required``
+    (the scores the layers hold) must be present, and at least one cell within
+    ``bounds`` (the municipality, in RD) must hold a score; a raster that is nodata
+    everywhere there is another area's file or an empty export, not a finding.
+    Reads only the window over ``bounds``.
+    """
+    from rasterio.windows import Window, from_bounds
+
+    path = Path(path)
+    problems = Problems(str(path))
+    with _open_raster(path) as src:
+        names = _raster_problems(src, problems, None)
+        problems.raise_if_any()
+        missing = [b for b in required if b not in names]
+        if missing:
+            problems.add("band_names", "ontbrekende banden", ", ".join(missing))
+            problems.raise_if_any()
+        w = from_bounds(*bounds, transform=src.transform)
+        col0, row0 = max(math.floor(w.col_off), 0), max(math.floor(w.row_off), 0)
+        col1 = min(math.ceil(w.col_off + w.width), src.width)
+        row1 = min(math.ceil(w.row_off + w.height), src.height)
+        scored = (
+            col0 < col1
+            and row0 < row1
+            and bool(
+                np.isfinite(
+                    src.read(masked=True, window=Window(col0, row0, col1 - col0, row1 - row0))
+                    .astype("float32")
+                    .filled(np.nan)
+                ).any()
+            )
+        )
+        if not scored:
+            problems.add(
+                None,
+                "geen enkele score binnen de gemeente: alle cellen daar zijn nodata "
+                "(of het raster ligt ergens anders)",
+            )
+    problems.raise_if_any()
 
 
 def raster_tags(path: Path | str) -> dict[str, str]:
