@@ -82,5 +82,9 @@ def update_load(
                 errors.append(f"{door} update {i}: {err!r}")
             else:
                 accepted.append((afspraak_id, new.version, door, opmerking, value))
+                if expected is not None and new.version != expected + 1:  # overwrote unseen
+                    errors.append(
+                        f"{door} update {i}: read version {expected}, wrote {new.version}"
+                    )
             break
     queue.put((worker, accepted, conflicts, errors, time.monotonic() - started))
