@@ -104,9 +104,13 @@ def test_eight_processes_lose_no_update(
     )
     assert recorded == sorted(accepted)
     assert (hist["veld"] == "voortgang").all()
-    # the workers really ran at the same time: their rows interleave in the history
+    # the workers really ran at the same time: their rows interleave in the history (one
+    # worker after the other would switch WORKERS - 1 times; SQLite's busy handler lets a
+    # writer keep the lock for long runs under load, seen here: 64 to 271)
     doors = hist["door"].tolist()
-    assert sum(a != b for a, b in itertools.pairwise(doors)) > 10 * WORKERS
+    switches = sum(a != b for a, b in itertools.pairwise(doors))
+    print(f"writers switched {switches} times in the history")
+    assert switches > WORKERS - 1
 
     current = store.current_all(ledger)
     for afspraak_id in IDS:
