@@ -9,7 +9,7 @@ PORT   ?= 8501
 DATA   ?= data/geo
 LAYERS ?= layers/wijkplan.gpkg
 
-.PHONY: app test layers lint bench browser-deps postgis-deps qgis-deps clean
+.PHONY: app test layers lint bench bench-sessions browser-deps postgis-deps qgis-deps clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "wijkplan needs Python 3.11 or newer")'
@@ -56,6 +56,12 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_zonal.py
+
+# 10 concurrent browser sessions (map + dossier) against 1, and against the plain peer app of
+# ../shared/bench (needs Debian chromium and the peer's venv, see benchmarks/README.md).
+SESSIONS ?= 10
+bench-sessions: layers
+	$(BIN)/python benchmarks/bench_sessions.py --sessions $(SESSIONS) --layers $(LAYERS)
 
 clean:
 	rm -rf $(VENV) layers static/vendor .pytest_cache .ruff_cache .mypy_cache
