@@ -178,7 +178,16 @@ class App:
 
 
 def wijkplan_app(layers: Path, port: int) -> App:
-    env = {**os.environ, "WIJKPLAN_LAYERS": str(layers), "WIJKPLAN_BASEMAP": "geen"}
+    # no users file: the app's read-only mode for everyone (no login per session), the same
+    # map and dossiers a logged-in user gets; the status store a throwaway one
+    scratch = Path(tempfile.mkdtemp(prefix="wijkplan-bench-"))
+    env = {
+        **os.environ,
+        "WIJKPLAN_LAYERS": str(layers),
+        "WIJKPLAN_BASEMAP": "geen",
+        "WIJKPLAN_USERS": str(scratch / "geen-gebruikers.toml"),
+        "WIJKPLAN_STATUS_STORE": str(scratch / "afspraken_status.sqlite"),
+    }
     cmd = [sys.executable, "-m", "streamlit", "run", "app.py"]
     cmd += ["--server.port", str(port), "--server.address", "127.0.0.1"]
     cmd += ["--server.headless", "true"]
