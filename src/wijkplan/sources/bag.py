@@ -99,6 +99,10 @@ def _fields(path: Path, layer: str) -> dict[str, str]:
     return {str(f).casefold(): str(f) for f in info["fields"]}
 
 
+#: The name PDOK gives its BAG GeoPackage.
+BAG_LIGHT = "bag-light.gpkg"
+
+
 def find_bag(data_dir: Path) -> Path | None:
     """The BAG GeoPackage in ``data_dir`` (layer ``pand`` with ``identificatie`` and ``bouwjaar``).
 
@@ -110,6 +114,10 @@ def find_bag(data_dir: Path) -> Path | None:
         layer = _layer_name(path, "pand")
         if layer is not None and {"identificatie", "bouwjaar"} <= set(_fields(path, layer)):
             found.append(path)
+        elif path.name.casefold() == BAG_LIGHT:  # PDOK's name: a cut or wrong download
+            problems = Problems(str(path))
+            problems.add(None, "geen laag 'pand' met 'identificatie' en 'bouwjaar' (BAG-bestand?)")
+            problems.raise_if_any()
     if len(found) > 1:
         names = ", ".join(p.name for p in found)
         raise ValidationError(
