@@ -74,7 +74,7 @@ def build(ctx: BuildContext, boundaries: Boundaries, agreements: Agreements) -> 
         pbl = _pbl(ctx, out)
     if config is None:
         return HeatTheme(None, plan, water, out)
-    _check_overlaps(ctx, districts)
+    _check_overlaps(ctx, districts, plan, polygons)
     per_buurt = _plan_per_buurt(plan, districts, b)
     indicated = indicate(inputs, config)
     layer = _warmteplan_layer(b, per_buurt, inputs, sources, indicated, plan)
@@ -119,14 +119,34 @@ def build(ctx: BuildContext, boundaries: Boundaries, agreements: Agreements) -> 
     return HeatTheme(warmte, plan, water, out)
 
 
-def _check_overlaps(ctx: BuildContext, districts: tuple[HeatDistrict, ...]) -> None:
-    """A buurt named in two districts is a mistake in the plan: which one counts is a guess."""
+def _check_overlaps(
+    ctx: BuildContext,
+    districts: tuple[HeatDistrict, ...],
+    plan: HeatPlan | None,
+    polygons: Path | None,
+) -> None:
+    """A buurt named in two districts is a mistake in the plan: which one counts is a guess.
+
+    The line names the file the second district comes from (the polygons or the plan).
+    """
+    # a district from the polygons names that file in its begrenzing_bron
+    from_polygons = {
+        d.gebied_id
+        for d in districts
+        if polygons is not None and f"({polygons.name})" in (d.begrenzing_bron or "")
+    }
+
+    def file_of(gebied_id: str) -> str:
+        if polygons is not None and gebied_id in from_polygons:
+            return str(polygons)
+        return str(plan.path) if plan is not None else "warmteplan"
+
     owner: dict[str, str] = {}
     for d in districts:
         for code in d.buurtcodes:
             if code in owner and owner[code] != d.gebied_id:
                 ctx.problems.append(
-                    f"warmteplan: buurt {code} staat in twee warmtegebieden "
+                    f"{file_of(d.gebied_id)}: buurt {code} staat in twee warmtegebieden "
                     f"({owner[code]} en {d.gebied_id}); een buurt hoort bij één gebied"
                 )
             owner.setdefault(code, d.gebied_id)
