@@ -67,7 +67,8 @@ def build(ctx: BuildContext) -> Boundaries:
     names = dict(zip(wijken["wijkcode"], wijken["wijknaam"], strict=True))
     buurten = buurten.assign(wijknaam=buurten["wijkcode"].map(names))
     figures = ThemeOutput()
-    buurten, wijken = _figures(ctx, figures, buurten, wijken)
+    with collect_warnings(figures):  # a table re-saved in cp1252: a note in the report
+        buurten, wijken = _figures(ctx, figures, buurten, wijken)
     for level, name, frame in (("buurt", "buurten", buurten), ("wijk", "wijken", wijken)):
         kept = _declared(name, frame, out)
         out.layers[name] = kept
