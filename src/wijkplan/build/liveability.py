@@ -293,9 +293,13 @@ class PoliceData:
         outside = ~totals["gebiedscode"].isin(own)
         what = "misdrijfcijfers" if total else "politiecijfers per soort"
         if outside.any():
+            files = ", ".join(str(p) for p in self.files_with(total=total))
+            codes = sorted({str(c) for c in totals.loc[outside, "gebiedscode"]})
+            shown = ", ".join(codes[:5]) + (f" en nog {len(codes) - 5}" if len(codes) > 5 else "")
             out.notes.append(
-                f"{what}: {int(outside.sum())} rijen voor buurten die niet in deze grenzen "
-                "voorkomen (andere gemeente of andere indeling) zijn niet meegeteld"
+                f"{files}: {what}: {int(outside.sum())} rijen voor buurten die niet in deze "
+                f"grenzen voorkomen (andere gemeente of andere indeling) zijn niet meegeteld: "
+                f"{shown}"
             )
         totals = totals[~outside].rename(columns={"gebiedscode": "buurtcode"})
         absent = totals["aantal"].isna()
