@@ -1,14 +1,16 @@
 """Issue 11: every bad input is one line naming file, field and value, exit 2, nothing written.
 
 Each build case writes the tiny boundaries of GM9999 (``tests/conftest.py``) plus the one
-source it damages (complexes, a Leefbaarometer scores CSV or GeoTIFF) into a fresh folder,
-runs the command line (``wijkplan.cli.main``, in this process: the imports are paid once)
-against a copy of an earlier good output, and checks the exit code, the one stderr line
-with its specific message, that no Python warning escaped (it would be a second line on a
+source it damages (complexes, Leefbaarometer scores, police and CBS tables, EP-Online, BAG,
+PBL Startanalyse, surface water, the heat plan and its districts, own incidents) into a fresh
+folder, runs the command line (``wijkplan.cli.main``, in this process: the imports are paid
+once) against a copy of an earlier good output, and checks the exit code, the one stderr
+line with its specific message, that no Python warning escaped (it would be a second line on a
 terminal), that the earlier output is byte-identical with nothing added beside it, and
 that the data folder was not touched. One case runs as a real subprocess, to hold the
 entry point to the same promise. The ledger cases give a damaged ledger to
-``afspraken check``. tests/corpus/README.md lists every case.
+``afspraken check``. Input that is recoverable by design builds, with the warning in the
+report. tests/corpus/README.md lists every case.
 """
 
 from __future__ import annotations
@@ -30,6 +32,9 @@ from affine import Affine
 from shapely.geometry import Polygon, box
 
 from tests.conftest import make_tiny_buurten, make_tiny_wijken
+from tests.sources.test_heat_sources import EP_CSV, PBL, bag_gpkg, bgt_waterdeel
+from tests.sources.test_published_forms import KWB_LABELLED, KWB_TYPED, POLICE_TYPED
+from tests.sources.test_warmteplan import MINIMAL as PLAN_YAML
 from wijkplan.cli import main
 from wijkplan.config import SCORE_COLUMNS
 from wijkplan.read import read_report
@@ -181,6 +186,90 @@ def _overlay(case: str) -> Setup:
 COLLAPSED = Polygon([(100_100, 450_100), (100_300, 450_300), (100_200, 450_200)])
 #: A bow tie: a self-intersecting ring that make_valid repairs into two triangles.
 BOW_TIE = Polygon([(100_100, 450_100), (100_300, 450_300), (100_300, 450_100), (100_100, 450_300)])
+
+
+# ---- the other loaders: their tiny good forms live beside their own tests
+
+
+def _text(name: str, text: str, old: str = "", new: str = "") -> Setup:
+    """``name`` with ``text``, one ``old`` replaced by ``new`` (which must be there)."""
+
+    def setup(data: Path) -> None:
+        assert old in text, old
+        (data / name).write_text(text.replace(old, new, 1) if old else text, encoding="utf-8")
+
+    return setup
+
+
+def _file(src: Path, name: str, old: str = "", new: str = "") -> Setup:
+    return _text(name, src.read_text(encoding="utf-8"), old, new)
+
+
+def _pbl(old: str, new: str) -> Setup:
+    """The Startanalyse folder (``pbl/LN/Hoofdindicatoren.csv``) with one change."""
+
+    def setup(data: Path) -> None:
+        shutil.copytree(PBL, data / "pbl")
+        _file(PBL / "LN" / "Hoofdindicatoren.csv", "pbl/LN/Hoofdindicatoren.csv", old, new)(data)
+
+    return setup
+
+
+def _bag(**overrides: list) -> Setup:
+    return lambda data: bag_gpkg(data / "bag-light.gpkg", **overrides) and None
+
+
+def _bag_without_pand(data: Path) -> None:
+    """A ``bag-light.gpkg`` with only its ``verblijfsobject`` layer (the download was cut)."""
+    bag_gpkg(data / "full.gpkg")
+    vbo = gpd.read_file(data / "full.gpkg", layer="verblijfsobject")
+    vbo.to_file(data / "bag-light.gpkg", layer="verblijfsobject")
+    (data / "full.gpkg").unlink()
+
+
+def _water(change: Callable[[gpd.GeoDataFrame], gpd.GeoDataFrame]) -> Setup:
+    def setup(data: Path) -> None:
+        bgt_waterdeel(data / "full.gpkg")
+        frame = gpd.read_file(data / "full.gpkg", layer="waterdeel")
+        (data / "full.gpkg").unlink()
+        change(frame).to_file(data / "bgt_waterdeel.gpkg", layer="waterdeel")
+
+    return setup
+
+
+def _water_lonlat_labelled_rd(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    return frame.to_crs("EPSG:4326").set_crs("EPSG:28992", allow_override=True)
+
+
+def _water_nan(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    geoms = frame.geometry.to_numpy().copy()
+    geoms[1] = _nan_vertex(geoms[1])
+    return frame.set_geometry(gpd.GeoSeries(geoms, crs=frame.crs))
+
+
+PLAN_CSV = "buurtcode;strategie;fase;startjaar\nBU99990101;hybride;verkenning;2026\n"
+
+
+def _districts(data: Path) -> None:
+    """Two named districts that both hold all of buurt BU99990101."""
+    gpd.GeoDataFrame(
+        {"gebied_id": ["wg-noord", "wg-west"], "naam": ["Noord", "West"]},
+        geometry=[box(100_000, 450_000, 102_000, 451_000), box(100_000, 449_000, 101_000, 451_000)],
+        crs="EPSG:28992",
+    ).to_file(data / "warmtegebieden.gpkg")
+
+
+def _incidents(date: str = "2023-05-01", point: tuple[float, float] = (100_500, 450_500)) -> Setup:
+    """Own incident records, ``incidenten.gpkg``; the second record is the damaged one."""
+
+    def setup(data: Path) -> None:
+        gpd.GeoDataFrame(
+            {"datum": ["2023-04-01", date], "categorie": ["overlast", "vernieling"]},
+            geometry=[shapely.Point(101_500, 449_500), shapely.Point(*point)],
+            crs="EPSG:28992",
+        ).to_file(data / "incidenten.gpkg")
+
+    return setup
 
 
 @dataclass(frozen=True)
@@ -339,6 +428,164 @@ BUILD_CASES = [
         _raster(bands=("lbm", "afw")),
         "leefbaarometer2024.tif",
         "veld 'band_names': ontbrekende banden: 'won, fys, vrz, soc, onv'",
+    ),
+    Case(
+        "police_truncated",
+        _text("politie.csv", POLICE_TYPED[: POLICE_TYPED.index('"BU99990102') + 6]),
+        "politie.csv",
+        "geen leesbaar CSV-bestand (Error tokenizing data. C error: EOF inside string",
+    ),
+    Case(
+        "police_garbled",
+        lambda d: (d / "politie.csv").write_bytes(
+            POLICE_TYPED.encode().replace(b";12\n", b";" + bytes(range(0x80, 0xA0)) + b"\x00\n")
+        ),
+        "politie.csv",
+        "veld 'GeregistreerdeMisdrijven_1': geen geheel aantal van 0 tot en met 2.147.483.647",
+    ),
+    Case(
+        "police_count_not_a_number",
+        _text("politie.csv", POLICE_TYPED, ";41\n", ";veel\n"),
+        "politie.csv",
+        "veld 'GeregistreerdeMisdrijven_1': geen geheel aantal van 0 tot en met 2.147.483.647: "
+        "'rij 2: veel'",
+    ),
+    Case(
+        "kwb_negative",
+        _text("85984NED_TypedDataSet.csv", KWB_TYPED, ";1205;", ";-5;"),
+        "85984NED_TypedDataSet.csv",
+        "veld 'AantalInwoners_5': onmogelijke waarde (negatief, geen geheel aantal of te groot): "
+        "'BU99990101: -5'",
+    ),
+    Case(
+        "kwb_thousands_point",
+        _text("85984NED_TypedDataSet.csv", KWB_LABELLED, '"1205"', '"1.205"'),
+        "85984NED_TypedDataSet.csv",
+        "veld 'Aantal inwoners (aantal)': onmogelijke waarde (negatief, geen geheel aantal of te "
+        "groot): 'BU99990101: 1.205'",
+    ),
+    Case(
+        "kwb_separator_mix",
+        _text(
+            "85984NED_TypedDataSet.csv",
+            KWB_TYPED,
+            '"BU99990101";"Testdorp',
+            '"BU99990101","Testdorp',
+        ),
+        "85984NED_TypedDataSet.csv",
+        "veld 'WijkenEnBuurten': onjuist gevormde gebiedscode: 'BU99990101,",
+    ),
+    Case(
+        "ep_bad_header",
+        _file(EP_CSV, "v20240101_v2_csv.csv", "Pand_opnamedatum;", "Pand_opname;"),
+        "v20240101_v2_csv.csv",
+        "veld 'Pand_opnamedatum': verplichte kolom ontbreekt",
+    ),
+    Case(
+        "ep_label_outside_scale",
+        _file(
+            EP_CSV,
+            "v20240101_v2_csv.csv",
+            "D;False;False;W;20290312",
+            "A+++++;False;False;W;20290312",
+        ),
+        "v20240101_v2_csv.csv",
+        "regel 2, veld 'Pand_energieklasse': onbekende energieklasse",
+    ),
+    Case(
+        "ep_date_wrong_form",
+        _file(EP_CSV, "v20240101_v2_csv.csv", "20230601;Basis", "01-06-2023;Basis"),
+        "v20240101_v2_csv.csv",
+        "regel 3, veld 'Pand_opnamedatum': geen geldige datum (verwacht JJJJMMDD): '01-06-2023'",
+    ),
+    Case("bag_missing_pand", _bag_without_pand, "bag-light.gpkg", "geen laag 'pand'"),
+    Case(
+        "bag_build_year_3020",
+        _bag(bouwjaar=[1968, 1975, 1005, 1930, 2020, 3020, 1990]),
+        "bag-light.gpkg",
+        "veld 'bouwjaar': onmogelijk bouwjaar",
+    ),
+    Case(
+        "pbl_wrong_header",
+        _pbl("'H18_Nat_meerkost_WEQ [Euro per Woning*yr]'", "'Nat_meerkost_WEQ'"),
+        "pbl/LN/Hoofdindicatoren.csv",
+        "veld 'H18_…': verplichte kolom ontbreekt (nat_meerkosten_weq)",
+    ),
+    Case(
+        "pbl_not_a_number",
+        _pbl(";98765.4;", ";veel;"),
+        "pbl/LN/Hoofdindicatoren.csv",
+        "veld 'H16_Nat_meerkost': geen getal: 'BU04840211: veel'",
+    ),
+    Case(
+        "water_lonlat_labelled_rd",
+        _water(_water_lonlat_labelled_rd),
+        "bgt_waterdeel.gpkg",
+        "geen water binnen het gebied; is het de goede gemeente of het goede bestand?",
+    ),
+    Case(
+        "water_nan_coordinate",
+        _water(_water_nan),
+        "bgt_waterdeel.gpkg",
+        "coördinaat is geen getal (NaN of oneindig)",
+    ),
+    Case(
+        "plan_unknown_strategy",
+        _text("warmteplan.yaml", PLAN_YAML, "strategie: all-electric", "strategie: warmtepomp"),
+        "warmteplan.yaml",
+        "regel 13: gebied wg-noord, veld 'strategie': onbekende strategie",
+    ),
+    Case(
+        "plan_alias",
+        _text(
+            "warmteplan.yaml", PLAN_YAML, "    naam: Noord\n", "    naam: &n Noord\n    bron: *n\n"
+        ),
+        "warmteplan.yaml",
+        "YAML-ankers en -verwijzingen",
+    ),
+    Case(
+        "plan_duplicate_key",
+        _text(
+            "warmteplan.yaml", PLAN_YAML, "    naam: Noord\n", "    naam: Noord\n    naam: Zuid\n"
+        ),
+        "warmteplan.yaml",
+        "dubbele sleutel",
+    ),
+    Case(
+        "plan_csv_unknown_buurt",
+        _text("warmteplan.csv", PLAN_CSV, "BU99990101", "BU99998888"),
+        "warmteplan.csv",
+        "buurt komt niet voor in de grenzen: 'BU99998888'",
+    ),
+    Case(
+        "plan_csv_unknown_phase",
+        _text("warmteplan.csv", PLAN_CSV, ";verkenning;", ";bijna klaar;"),
+        "warmteplan.csv",
+        "regel 2, veld 'fase': onbekende fase",
+    ),
+    Case(
+        "districts_overlap",
+        _districts,
+        "warmtegebieden.gpkg",
+        "buurt BU99990101 staat in twee warmtegebieden (wg-noord en wg-west)",
+    ),
+    Case(
+        "incident_2099",
+        _incidents(date="2099-01-01"),
+        "incidenten.gpkg",
+        "veld 'datum': datum in de toekomst: 'rij 2: 2099-01-01'",
+    ),
+    Case(
+        "incident_outside",
+        _incidents(point=(105_000, 450_500)),
+        "incidenten.gpkg",
+        "veld 'geometry': punt ligt buiten de gemeente: 'rij 2: (105000, 450500)'",
+    ),
+    Case(
+        "incident_nan",
+        _incidents(point=(np.nan, 450_500)),
+        "incidenten.gpkg",
+        "coördinaat is geen getal (NaN of oneindig): 'rij 2'",
     ),
 ]
 
@@ -522,6 +769,38 @@ def test_non_utf8_names_are_read_as_cp1252_with_a_note(tmp_path: Path, capfd) ->
     assert proc.code == 0, proc.err
     assert f"{data / 'buurten.geojson'}: tekst is geen UTF-8; gelezen als cp1252" in proc.out
     assert "Gnéphoek" in set(gpd.read_file(out, layer="buurten")["buurtnaam"])
+
+
+@dataclass(frozen=True)
+class WarnCase:
+    name: str
+    setup: Setup
+    file: str  # the file the warning names
+    expected: str
+
+
+WARN_CASES = [
+    WarnCase(
+        "police_unknown_buurt",
+        _text("politie.csv", POLICE_TYPED, '"BU99990102"', '"BU99998888"'),
+        "politie.csv",
+        "rijen voor buurten die niet in deze grenzen voorkomen (andere gemeente of andere "
+        "indeling) zijn niet meegeteld: BU99998888",
+    ),
+]
+
+
+@pytest.mark.parametrize("case", WARN_CASES, ids=[c.name for c in WARN_CASES])
+def test_built_with_a_warning_in_the_report(case: WarnCase, tmp_path: Path, capfd) -> None:
+    """Recoverable by design: the build goes on and its report says what it left out."""
+    data = tmp_path / "data"
+    _boundaries(data)
+    case.setup(data)
+    out = tmp_path / "out" / "wijkplan.gpkg"
+    proc = _cli(capfd, "build", "--data", str(data), "--out", str(out))
+    assert proc.code == 0 and proc.err == "", proc.err
+    warning = next(w for w in read_report(out).warnings if case.expected in w)
+    assert str(data / case.file) in warning and warning in proc.out
 
 
 def test_broken_pipe_ends_quietly() -> None:

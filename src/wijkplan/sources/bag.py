@@ -107,7 +107,8 @@ def find_bag(data_dir: Path) -> Path | None:
     """The BAG GeoPackage in ``data_dir`` (layer ``pand`` with ``identificatie`` and ``bouwjaar``).
 
     Any name (``bag-light.gpkg`` as PDOK publishes it, or a municipal extract). More
-    than one such file is one line naming them.
+    than one such file is one line naming them, and so is a ``bag-light.gpkg`` without
+    that layer (a cut download is not "no BAG").
     """
     found: list[Path] = []
     for path in sorted(data_dir.glob("*.gpkg")):
