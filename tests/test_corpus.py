@@ -521,7 +521,7 @@ BUILD_CASES = [
         "water_lonlat_labelled_rd",
         _water(_water_lonlat_labelled_rd),
         "bgt_waterdeel.gpkg",
-        "geen water binnen het gebied; is het de goede gemeente of het goede bestand?",
+        "liggen buiten het gebied waarvoor EPSG:28992 geldt",
     ),
     Case(
         "water_nan_coordinate",

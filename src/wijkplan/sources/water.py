@@ -95,9 +95,15 @@ def find_water(data_dir: Path) -> Path | None:
     return found[0] if found else None
 
 
-def _read(path: Path, layer: str | None, bbox: tuple[float, ...] | None) -> gpd.GeoDataFrame:
+#: Features read to check the coordinates of a layer with nothing in the box.
+_SAMPLE = 1000
+
+
+def _read(
+    path: Path, layer: str | None, bbox: tuple[float, ...] | None, limit: int | None = None
+) -> gpd.GeoDataFrame:
     try:
-        gdf = pyogrio.read_dataframe(path, layer=layer, bbox=bbox)
+        gdf = pyogrio.read_dataframe(path, layer=layer, bbox=bbox, max_features=limit)
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise ValidationError([f"{path}: geen leesbaar vectorbestand ({first})"]) from exc
@@ -179,6 +185,14 @@ def load_water(path: Path | str, *, within: gpd.GeoDataFrame | None = None) -> g
                 continue
             bbox = tuple(float(v) for v in zone.to_crs(info["crs"]).total_bounds)
         gdf = _read(path, layer, bbox)
+        if gdf.empty and bbox is not None:
+            # nothing in the box: coordinates in another CRS than the file declares say so
+            # themselves (checked on a sample), rather than as "no water here"
+            check = Problems(str(path))
+            to_rd(_read(path, layer, None, limit=_SAMPLE), check)
+            if check:
+                problems.extend(check.items)
+                continue
         if gdf.empty and bbox is None:
             problems.add(None, f"laag '{info['layer_name']}' bevat geen objecten")
             continue
