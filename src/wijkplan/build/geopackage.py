@@ -11,8 +11,6 @@ rename).
 
 from __future__ import annotations
 
-import contextlib
-import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
@@ -22,12 +20,10 @@ import pyogrio
 
 from wijkplan import catalogue
 from wijkplan.outputs.atomic import atomic_path
+from wijkplan.outputs.geopackage import GPKG_OPTIONS, describe_columns, layer_options
 from wijkplan.report import ABSENT, BuildReport
 from wijkplan.settings import CRS_RD
 from wijkplan.styles import STYLES_TABLE, write_gpkg_styles
-
-#: GeoPackage 1.2 is read by every QGIS 3.x and GDAL >= 2.2 (1.4 warns in older GDAL).
-GPKG_OPTIONS = {"VERSION": "1.2"}
 
 
 class CatalogueMismatch(RuntimeError):
@@ -76,7 +72,7 @@ def write_geopackage(
         _write(tmp, catalogue.REPORT_TABLE, pd.DataFrame({"report": [report.to_json()]}))
         # the QGIS style of every layer with geometry, so that it opens styled
         write_gpkg_styles(tmp, layers)
-        _describe_columns(
+        describe_columns(
             tmp,
             [*layers, catalogue.CATALOGUE_TABLE, catalogue.REPORT_TABLE, STYLES_TABLE],
             categories,
@@ -85,7 +81,7 @@ def write_geopackage(
 
 def _write(path: Path, name: str, frame: pd.DataFrame) -> None:
     spec = catalogue.layer(name)
-    options = {"IDENTIFIER": spec.title, "DESCRIPTION": spec.description}
+    options = layer_options(name)
     if isinstance(frame, gpd.GeoDataFrame):
         pyogrio.write_dataframe(
             frame,
@@ -104,67 +100,4 @@ def _write(path: Path, name: str, frame: pd.DataFrame) -> None:
             driver="GPKG",
             dataset_options=GPKG_OPTIONS,
             layer_options=options,
-        )
-
-
-_DATA_COLUMNS = """
-CREATE TABLE IF NOT EXISTS gpkg_data_columns (
-    table_name TEXT NOT NULL,
-    column_name TEXT NOT NULL,
-    name TEXT,
-    title TEXT,
-    description TEXT,
-    mime_type TEXT,
-    constraint_name TEXT,
-    CONSTRAINT pk_gdc PRIMARY KEY (table_name, column_name),
-    CONSTRAINT gdc_tn UNIQUE (table_name, name)
-)
-"""
-_EXTENSIONS = """
-CREATE TABLE IF NOT EXISTS gpkg_extensions (
-    table_name TEXT,
-    column_name TEXT,
-    extension_name TEXT NOT NULL,
-    definition TEXT NOT NULL,
-    scope TEXT NOT NULL,
-    CONSTRAINT ge_tce UNIQUE (table_name, column_name, extension_name)
-)
-"""
-_EXTENSION = (
-    "gpkg_data_columns",
-    None,
-    "gpkg_schema",
-    "http://www.geopackage.org/spec/#extension_schema",
-    "read-write",
-)
-
-
-def _describe_columns(path: Path, names: Sequence[str], categories: Sequence[str]) -> None:
-    """Column titles and meanings in ``gpkg_data_columns`` (shown as field aliases by GDAL/QGIS)."""
-    rows = []
-    for name in names:
-        used: set[str] = set()
-        for c in catalogue.expand(catalogue.layer(name), categories):
-            title = c.title if c.title not in used else f"{c.title} [{c.name}]"
-            used.add(title)
-            rows.append(
-                (name, c.name, title, c.title, f"{c.meaning}; {catalogue.presence_text(c.when)}")
-            )
-    with contextlib.closing(sqlite3.connect(path)) as db, db:
-        present = {
-            (t, c)
-            for t in names
-            for (c,) in db.execute(f'SELECT name FROM pragma_table_info("{t}")')
-        }
-        db.execute(_EXTENSIONS)
-        db.execute(_DATA_COLUMNS)
-        db.execute(
-            "INSERT OR IGNORE INTO gpkg_extensions "
-            "(table_name, column_name, extension_name, definition, scope) VALUES (?, ?, ?, ?, ?)",
-            _EXTENSION,
-        )
-        db.executemany(
-            "INSERT OR REPLACE INTO gpkg_data_columns "
-            "(table_name, column_name, name, title, description) VALUES (?, ?, ?, ?, ?)",
-            [r for r in rows if (r[0], r[1]) in present],
         )
