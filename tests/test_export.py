@@ -820,3 +820,42 @@ def test_a_layer_left_out_is_said_on_screen(built_layers, tmp_path, capsys):
     printed = capsys.readouterr().out
     assert "Niet geëxporteerd: aquathermie (geen objecten in het gebied)" in printed
     assert (tmp_path / "x" / "buurten.csv").exists()
+
+
+def test_a_shared_folder_keeps_its_owner_and_a_linked_folder_its_link(built_layers, tmp_path):
+    """The folder swap never changes whose folder it is, nor replaces a symlink: those
+    cases move file by file (the review found both)."""
+    names = ["wijken"]
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    (shared / "a.txt").write_text("k")
+    if os.geteuid() == 0:  # as root (CI): a folder of another user and group
+        os.chown(shared, 65534, 65534)
+    before = shared.stat()
+    export(built_layers, "csv", shared, names=names)
+    after = shared.stat()
+    assert (after.st_ino, after.st_uid, after.st_gid) == (before.st_ino, before.st_uid,
+                                                           before.st_gid)  # fmt: skip
+    if os.geteuid() != 0:  # our own folder: swapped whole (a new inode), still ours
+        assert after.st_uid == os.geteuid()
+    assert {"a.txt", "wijken.csv", "metadata.json"} <= {p.name for p in shared.iterdir()}
+
+    real = tmp_path / "real"
+    real.mkdir()
+    (real / "notities.txt").write_text("mijn")
+    link = tmp_path / "link"
+    link.symlink_to(real)
+    export(built_layers, "csv", link, names=names)
+    assert link.is_symlink() and (real / "wijken.csv").exists()
+    assert (real / "notities.txt").read_text() == "mijn"
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".wijkplan-tmp-")]
+
+
+def test_exporting_into_the_working_folder_keeps_it(built_layers, tmp_path, monkeypatch):
+    here = tmp_path / "werk"
+    here.mkdir()
+    monkeypatch.chdir(here)
+    inode = here.stat().st_ino
+    export(built_layers, "csv", Path("..") / "werk", names=["wijken"])
+    assert here.stat().st_ino == inode and (here / "wijken.csv").exists()
+    assert Path.cwd().exists()

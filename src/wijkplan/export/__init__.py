@@ -191,6 +191,8 @@ def _swap_folder(tmp: Path, out: Path, files: Sequence[str]) -> bool:
     folders atomically. A folder with subfolders, a file system without hard links or a
     system without ``renameat2`` falls back to moving file by file.
     """
+    if not _swappable(tmp, out):
+        return False
     try:
         if not out.exists():
             os.chmod(tmp, 0o777 & ~_umask())
@@ -225,6 +227,30 @@ def _swap_folder(tmp: Path, out: Path, files: Sequence[str]) -> bool:
             with contextlib.suppress(OSError):
                 os.replace(entry.path, out / entry.name)
     return True
+
+
+def _swappable(tmp: Path, out: Path) -> bool:
+    """Whether swapping ``out`` for ``tmp`` changes nothing but this export's files.
+
+    Not when ``out`` is a symlink (the swap would replace the link, not fill its folder),
+    a mount point, the working folder of this process (or holds it), or a folder whose
+    owner, group or extended attributes (ACLs) the new folder would not keep: a shared
+    folder stays the share's. Those cases move file by file.
+    """
+    if out.is_symlink() or not out.exists():
+        return not out.is_symlink()
+    try:
+        if os.path.ismount(out):
+            return False
+        here = Path.cwd().resolve()
+        if here == out.resolve() or out.resolve() in here.parents:
+            return False
+        mine, theirs = tmp.stat(), out.stat()
+        if (theirs.st_uid, theirs.st_gid) != (mine.st_uid, mine.st_gid):
+            return False
+        return not (hasattr(os, "listxattr") and os.listxattr(out))
+    except OSError:
+        return False
 
 
 def _umask() -> int:
