@@ -19,6 +19,7 @@ from wijkplan.mapping import basemap_mode, install_leaflet
 from wijkplan.read import BuiltLayers, read_report
 from wijkplan.report import BuildReport
 from wijkplan.settings import DEFAULT_LAYERS, PROJECT_ROOT
+from wijkplan.text_safety import markdown_text as md
 
 
 def layers_path() -> Path:
@@ -51,7 +52,7 @@ def load_layers() -> BuiltLayers:
     try:
         return _load(str(path), _mtime(path))
     except WijkplanError as exc:
-        st.error(str(exc))
+        st.error(md(exc))
         st.stop()
         raise  # unreachable: st.stop() raises
 

@@ -64,7 +64,7 @@ def sidebar(report: BuildReport | None) -> None:
         if real:
             st.caption(REAL_NOTE.format(bronnen="; ".join(real)))
         st.caption(
-            f"Gemeente {md(report.gemeentecode)} · lagen gebouwd {report.built_at[:16].replace('T', ' ')} UTC"
+            f"Gemeente {md(report.gemeentecode)} · lagen gebouwd {md(report.built_at[:16].replace('T', ' '))} UTC"
         )
         if basemap() == "geen":
             st.caption(
