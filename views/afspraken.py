@@ -94,10 +94,10 @@ def edit_form(data, afspraak_id: str) -> None:
     )
     user = ui.current_user()
     seen_key = f"gezien-{afspraak_id}"
-    allowed = may(user, WIJZIGEN, a)
+    allowed = may(user, WIJZIGEN, a, ledger)
     if allowed:
         status, voortgang, opmerking, submitted = _update_form(ledger, afspraak_id, state, user)
-    elif may(user, OPMERKING, a):
+    elif may(user, OPMERKING, a, ledger):
         st.caption(f"{md(allowed.reden)}.")
         with st.form(f"opmerking-form-{afspraak_id}"):
             opmerking = st.text_area(

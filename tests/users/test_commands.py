@@ -151,3 +151,25 @@ def test_app_and_cli_change_agreements_only_through_the_service():
     for path in callers:
         text = path.read_text(encoding="utf-8")
         assert not re.search(r"[Ss]tore\S*\.update\(|\.add_comment\(", text), path
+
+
+def test_corporation_bound_to_the_gemeente_elsewhere_is_refused_with_the_ledger_in_use(
+    isolated_users_file, tmp_path, capsys
+):
+    # A ledger in which the party 'gemeente' is (wrongly) a woningcorporatie lets `add` bind
+    # a corporation account to it; acting with the real ledger must still be refused.
+    text = DEFAULT_LEDGER.read_text(encoding="utf-8")
+    bent = tmp_path / "bent.yaml"
+    bent.write_text(text.replace("soort: gemeente", "soort: woningcorporatie", 1), "utf-8")
+    argv = ["gebruikers", "add", "nep", "--rol", "corporatie", "--organisatie", "gemeente"]
+    assert main([*argv, "--zonder-wachtwoord", "--ledger", str(bent)]) == 0
+    capsys.readouterr()
+    # PA2021-02c: gemeente and external partners, no corporation
+    assert main(update("PA2021-02c", "--status", "lopend", "--door", "nep")) == 2
+    assert capsys.readouterr().err == (
+        "wijkplan: fout: niet toegestaan: organisatie 'gemeente' van nep is in het "
+        "afsprakenregister geen woningcorporatie; rol corporatie vraagt een woningcorporatie\n"
+    )
+    assert main(update("PA2021-02c", "--opmerking", "x", "--door", "nep")) == 2
+    capsys.readouterr()
+    assert not StatusStore().path.exists()

@@ -8,7 +8,8 @@ the CLI can change an agreement without a user whose role allows it.
 
 Why a thin service in front of the store rather than a check inside it: the store is also
 used by backup/restore, the tests and the load and kill checks, which record plain names;
-the policy depends only on the user and the ledger (the agreement's parties), not on
+the policy depends only on the user and the ledger (the agreement's parties, and the kind
+of the user's organisation in the ledger in use), not on
 anything stored, so checking it just before the store's own transaction loses nothing.
 """
 
@@ -52,11 +53,11 @@ def change(
     afspraak = ledger.afspraak(afspraak_id)
     opmerking = (opmerking or "").strip() or None
     if status is None and voortgang is None and opmerking is not None:
-        require(user, OPMERKING, afspraak)
+        require(user, OPMERKING, afspraak, ledger)
         assert user is not None
         state = store.add_comment(afspraak_id, door=user.naam, opmerking=opmerking, ledger=ledger)
         return Outcome(state, comment_only=True)
-    require(user, WIJZIGEN, afspraak)
+    require(user, WIJZIGEN, afspraak, ledger)
     assert user is not None
     state = store.update(
         afspraak_id,

@@ -13,6 +13,12 @@ The rules (issue 11):
   in the areas of agreements they are not party to (the Edelstenenbuurt regie agreement);
 - a **lezer** only reads.
 
+The organisation of a corporatie or huurdersorganisatie user is checked against the ledger
+*in use* at every decision, not only when the account was added: it must be a party of the
+kind the role asks (:data:`~wijkplan.users.model.ORGANISATION_KIND`). An account added
+against another ledger, or written by hand, with ``organisatie = "gemeente"`` is refused
+rather than becoming a coordinator in disguise.
+
 The answer is a :class:`Decision`: truthy when allowed, else it carries one Dutch line
 saying why not, which the app and the CLI show as it is.
 """
@@ -21,9 +27,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from wijkplan.afspraken.model import Afspraak
+from wijkplan.afspraken.model import Afspraak, Ledger
 from wijkplan.errors import NotAllowedError
-from wijkplan.users.model import COORDINATOR, CORPORATIE, HUURDERSORGANISATIE, LEZER, User
+from wijkplan.users.model import (
+    COORDINATOR,
+    CORPORATIE,
+    HUURDERSORGANISATIE,
+    LEZER,
+    ORGANISATION_KIND,
+    User,
+)
 
 #: Change status and/or progress.
 WIJZIGEN = "wijzigen"
@@ -52,17 +65,25 @@ class Decision:
 _YES = Decision(True)
 
 
-def may(user: User | None, action: str, afspraak: Afspraak) -> Decision:
+def may(user: User | None, action: str, afspraak: Afspraak, ledger: Ledger) -> Decision:
     """May ``user`` do ``action`` (:data:`WIJZIGEN`, :data:`OPMERKING`, :data:`LEZEN`) with
-    ``afspraak``? ``None`` is nobody logged in: nothing is allowed.
+    ``afspraak`` of ``ledger`` (the ledger in use, whose parties the user's organisation is
+    checked against)? ``None`` is nobody logged in: nothing is allowed.
 
-    >>> from wijkplan.afspraken.model import Afspraak
+    >>> import datetime as dt
+    >>> from wijkplan.afspraken.model import Afspraak, LedgerMeta, Partij
     >>> a = Afspraak("PA-1", 2021, "2021", "leefbaarheid", "t", "t", ("gemeente", "habeko"),
     ...              "gemeente", "i", "lopend", ())
-    >>> bool(may(User("h", "corporatie", "habeko"), "wijzigen", a))
+    >>> parties = (Partij("gemeente", "G", "gemeente"), Partij("habeko", "H", "woningcorporatie"),
+    ...            Partij("woonforte", "W", "woningcorporatie"))
+    >>> ledger = Ledger(LedgerMeta("t", dt.date(2020, 12, 9), "2017-2021", 2021, "b"), ("x",),
+    ...                 ("lopend",), parties, (), (), (a,))
+    >>> bool(may(User("h", "corporatie", "habeko"), "wijzigen", a, ledger))
     True
-    >>> may(User("w", "corporatie", "woonforte"), "wijzigen", a).reden
+    >>> may(User("w", "corporatie", "woonforte"), "wijzigen", a, ledger).reden
     'woonforte is geen partij bij afspraak PA-1; u kunt alleen afspraken van woonforte wijzigen'
+    >>> may(User("g", "corporatie", "gemeente"), "wijzigen", a, ledger).reden
+    "organisatie 'gemeente' van g is in het afsprakenregister geen woningcorporatie; rol corporatie vraagt een woningcorporatie"
     """
     if action not in ACTIONS:
         raise ValueError(f"unknown action {action!r}")
@@ -70,6 +91,13 @@ def may(user: User | None, action: str, afspraak: Afspraak) -> Decision:
         return Decision(False, "log eerst in: zonder sessie kan niets worden gewijzigd")
     if action == LEZEN or user.rol == COORDINATOR:
         return _YES
+    kind = ORGANISATION_KIND.get(user.rol)
+    if kind is not None and not _is_party_of_kind(user.organisatie, kind, ledger):
+        return Decision(
+            False,
+            f"organisatie {user.organisatie!r} van {user.naam} is in het afsprakenregister "
+            f"geen {kind}; rol {user.rol} vraagt een {kind}",
+        )
     if user.rol == CORPORATIE:
         if user.organisatie is not None and user.organisatie in afspraak.partijen:
             return _YES
@@ -92,8 +120,12 @@ def may(user: User | None, action: str, afspraak: Afspraak) -> Decision:
     return Decision(False, f"onbekende rol {user.rol!r}")
 
 
-def require(user: User | None, action: str, afspraak: Afspraak) -> None:
+def _is_party_of_kind(organisatie: str | None, kind: str, ledger: Ledger) -> bool:
+    return any(p.id == organisatie and p.soort == kind for p in ledger.partijen)
+
+
+def require(user: User | None, action: str, afspraak: Afspraak, ledger: Ledger) -> None:
     """Raise :class:`~wijkplan.errors.NotAllowedError` (one line, exit 2) unless allowed."""
-    decision = may(user, action, afspraak)
+    decision = may(user, action, afspraak, ledger)
     if not decision:
         raise NotAllowedError(f"niet toegestaan: {decision.reden}")
