@@ -106,3 +106,24 @@ def test_account_without_password_cannot_log_in_locally(tmp_path, ledger):
 def test_env_overrides_default(monkeypatch, tmp_path):
     monkeypatch.setenv("WIJKPLAN_USERS", str(tmp_path / "g.toml"))
     assert default_users_path() == tmp_path / "g.toml"
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ('[gebruikers."j devries"]\nrol = "lezer"\n', "ongeldige gebruikersnaam 'j devries'"),
+        ('[gebruikers."a\\u001b[2J"]\nrol = "lezer"\n', "ongeldige gebruikersnaam"),
+        ('[gebruikers.""]\nrol = "lezer"\n', "ongeldige gebruikersnaam ''"),
+        (
+            '[gebruikers."Jan"]\nrol = "lezer"\n[gebruikers."jan"]\nrol = "coordinator"\n',
+            "gebruikers 'Jan' en 'jan' verschillen alleen in hoofdletters",
+        ),
+    ],
+)
+def test_reading_refuses_bad_names_and_names_differing_only_in_case(tmp_path, body, message):
+    users = UsersFile(tmp_path / "gebruikers.toml")
+    users.path.write_text(body, encoding="utf-8")
+    with pytest.raises(WijkplanError) as caught:
+        users.accounts()
+    assert str(caught.value).startswith(f"{users.path}: ")
+    assert message in str(caught.value) and "\n" not in str(caught.value)

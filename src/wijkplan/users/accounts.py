@@ -21,7 +21,8 @@ Why this shape:
 - **No password** (``wachtwoord`` absent) marks an account that logs in only through the
   identity provider (``st.login``); its name is the e-mail address the provider gives.
 - Names are compared case-insensitively (``J.deVries`` is ``j.devries``), so two accounts
-  cannot differ only in case.
+  cannot differ only in case; reading a file refuses (one line naming the file) names that
+  ``add`` would refuse and two entries that differ only in case, whoever wrote them.
 - Verifying an unknown name costs as much as a wrong password (a dummy hash is checked),
   so the login form does not tell which names exist.
 """
@@ -100,6 +101,16 @@ class UsersFile:
         if not isinstance(table, dict):
             raise WijkplanError(f"{self.path}: 'gebruikers' moet een tabel zijn")
         for naam, entry in table.items():
+            if not NAME_RE.match(naam):
+                raise WijkplanError(
+                    f"{self.path}: ongeldige gebruikersnaam {naam!r}: letters, cijfers en "
+                    ". _ @ + - (hoogstens 64 tekens, zonder spaties)"
+                )
+            if naam.lower() in result:
+                raise WijkplanError(
+                    f"{self.path}: gebruikers {result[naam.lower()].user.naam!r} en {naam!r} "
+                    "verschillen alleen in hoofdletters; houd er één over"
+                )
             if not isinstance(entry, dict) or entry.get("rol") not in ROLES:
                 raise WijkplanError(f"{self.path}: gebruiker {naam!r}: onbekende of geen rol")
             wachtwoord = entry.get("wachtwoord")
