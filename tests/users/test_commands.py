@@ -153,6 +153,17 @@ def test_app_and_cli_change_agreements_only_through_the_service():
         assert not re.search(r"[Ss]tore\S*\.update\(|\.add_comment\(", text), path
 
 
+def test_comment_text_is_checked_like_a_change(cli_roles, capsys):
+    too_long = "x" * 2001
+    assert main(update("PA2021-04a", "--opmerking", too_long, "--door", "hogh")) == 2
+    err = capsys.readouterr().err
+    assert "opmerking is te lang (2001 tekens, hoogstens 2000)" in err and err.count("\n") == 1
+    assert main(update("PA2021-04a", "--opmerking", "kijk \x1b[31mhier", "--door", "hogh")) == 2
+    assert "opmerking bevat stuurtekens" in capsys.readouterr().err
+    assert not StatusStore().path.exists()  # nothing written
+    assert main(update("PA2021-04a", "--opmerking", "regel 1\nregel 2", "--door", "hogh")) == 0
+
+
 def test_corporation_bound_to_the_gemeente_elsewhere_is_refused_with_the_ledger_in_use(
     isolated_users_file, tmp_path, capsys
 ):

@@ -387,6 +387,10 @@ class StatusStore:
             problems.append(f"afspraak {afspraak_id}: geef aan wie de opmerking plaatst (door)")
         if not opmerking:
             problems.append(f"afspraak {afspraak_id}: de opmerking is leeg")
+        problems += _text_problems(afspraak_id, "door", door, MAX_DOOR, newlines=False)
+        problems += _text_problems(
+            afspraak_id, "opmerking", opmerking, MAX_OPMERKING, newlines=True
+        )
         if problems:
             raise ValidationError(problems)
         with self._connect(create=True) as con:
