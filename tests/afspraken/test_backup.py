@@ -89,23 +89,32 @@ def test_restore_of_a_file_that_is_not_a_store_is_refused_in_one_line(
     else:
         with sqlite3.connect(other) as db:
             db.execute("CREATE TABLE iets (a)")
-    code = run(["afspraken", "restore", str(other), "--store", str(store.path)])
+    code = run(["afspraken", "restore", str(other), "--store", str(store.path), "--als-beheerder"])
     err = capsys.readouterr().err
     assert code == 2 and message in err and len(err.strip().splitlines()) == 1, err
     assert store.path.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["ander.sqlite", "status.sqlite"]
 
 
-def test_backup_and_restore_on_the_command_line(tmp_path: Path, ledger_file: Path, capsys):
+def test_backup_and_restore_on_the_command_line(
+    tmp_path: Path, ledger_file: Path, ledger: Ledger, capsys
+):
     store = tmp_path / "status.sqlite"
     common = ["--store", str(store)]
     update = ["afspraken", "update", "A-gem", "--door", "Jan", "--ledger", str(ledger_file)]
     assert run([*update, "--voortgang", "10", *common]) == 0
     assert run(["afspraken", "backup", str(tmp_path / "kopie.sqlite"), *common]) == 0
     assert run([*update, "--voortgang", "20", *common]) == 0
-    assert run(["afspraken", "restore", str(tmp_path / "kopie.sqlite"), *common]) == 0
+    restore = ["afspraken", "restore", str(tmp_path / "kopie.sqlite"), *common]
+    assert run(restore) == 2  # nobody named: refused, nothing changed
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "--als-beheerder" in err
+    assert StatusStore(store).current("A-gem", ledger).voortgang == 20
+    assert run([*restore, "--als-beheerder"]) == 0
     out = capsys.readouterr().out
-    assert "Reservekopie van" in out and "hersteld uit" in out and "voor-herstel-" in out
+    assert "De vorige statusopslag is bewaard als" in out and "voor-herstel-" in out
+    assert "hersteld door beheerder (CLI) " in out and "uit" in out
+    assert StatusStore(store).current("A-gem", ledger).voortgang == 10
     assert run(["afspraken", "backup", str(tmp_path / "x.sqlite"), "--store", "nergens"]) == 2
     assert "nog geen statusopslag" in capsys.readouterr().err
 
@@ -115,3 +124,32 @@ def test_backup_onto_the_store_itself_is_refused(tmp_path: Path, ledger: Ledger)
     _update(store, ledger, 10)
     with pytest.raises(WijkplanError, match="de statusopslag zelf"):
         store.backup(store.path)
+
+
+def test_two_restores_in_one_second_keep_both_safety_copies(
+    tmp_path: Path, ledger: Ledger, monkeypatch
+):
+    import datetime as dt
+
+    from wijkplan.afspraken import store as store_module
+
+    frozen = dt.datetime(2025, 1, 31, 12, 0, 0, tzinfo=dt.UTC)
+
+    class Clock(dt.datetime):
+        @classmethod
+        def now(cls, tz=None):  # type: ignore[override]
+            return frozen
+
+    monkeypatch.setattr(store_module.dt, "datetime", Clock)
+    store = StatusStore(tmp_path / "status.sqlite")
+    _update(store, ledger, 10)
+    backup = store.backup(tmp_path / "kopie.sqlite")
+    _update(store, ledger, 20)
+    first = store.restore(backup)
+    _update(store, ledger, 30)
+    second = store.restore(backup)
+    assert first is not None and second is not None and first != second
+    assert first.name == "status.sqlite.voor-herstel-20250131T120000.000000Z"
+    assert second.name == first.name + "-2"
+    assert StatusStore(first).current("A-gem", ledger).voortgang == 20
+    assert StatusStore(second).current("A-gem", ledger).voortgang == 30

@@ -134,6 +134,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         action="store_true",
         help="de huidige statusopslag niet eerst bewaren als <opslag>.voor-herstel-<tijd>",
     )
+    p.add_argument(
+        "--als-beheerder",
+        action="store_true",
+        help="verplicht: herstellen vervangt alle statussen en de historie, dus alleen als "
+        "beheerder van deze machine (getoond als 'beheerder (CLI) <OS-gebruiker>')",
+    )
     _store_option(p)
     p.set_defaults(func=cmd_restore)
 
@@ -316,12 +322,20 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    """``afspraken restore FILE``: the store's contents replaced by a checked backup."""
+    """``afspraken restore FILE --als-beheerder``: the store's contents replaced by a
+    checked backup. It replaces every status and the whole history, so only the machine's
+    administrator may, said openly with ``--als-beheerder`` (as for ``update``), and who
+    did it is printed."""
+    if not args.als_beheerder:
+        raise NotAllowedError(
+            "herstellen vervangt alle statussen en de historie; dat kan alleen met --als-beheerder"
+        )
+    door = cli_user(None, als_beheerder=True, users_file=None).naam
     store = StatusStore(args.store)
     kept = store.restore(args.file, keep=not args.niet_bewaren)
     if kept is not None:
         print(f"De vorige statusopslag is bewaard als {kept}")
-    print(f"Statusopslag {store.path} hersteld uit {args.file}")
+    print(terminal_text(f"Statusopslag {store.path} hersteld door {door} uit {args.file}"))
     return 0
 
 

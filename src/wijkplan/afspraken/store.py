@@ -139,6 +139,26 @@ MAX_DOOR = 100
 MAX_OPMERKING = 2000
 
 
+def _reserve_safety_name(store: Path) -> Path:
+    """``<store>.voor-herstel-<UTC time with microseconds>``, with ``-2``, ``-3``, … added
+    when that name is taken (a clock that repeats, or a coarse one). The name is reserved
+    by creating it (``O_EXCL``), so two restores at once cannot pick the same one; the
+    backup then replaces the empty placeholder atomically."""
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S.%fZ")
+    base = store.with_name(f"{store.name}.voor-herstel-{stamp}")
+    candidate, n = base, 1
+    while True:
+        try:
+            os.close(os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        except FileExistsError:
+            n += 1
+            candidate = base.with_name(f"{base.name}-{n}")
+            continue
+        except OSError as exc:
+            raise WijkplanError(f"{candidate}: kan de veiligheidskopie niet maken ({exc})") from exc
+        return candidate
+
+
 def _text_problems(
     afspraak_id: str, field: str, value: str | None, limit: int, *, newlines: bool
 ) -> list[str]:
@@ -439,7 +459,9 @@ class StatusStore:
 
         ``source`` is checked first (SQLite integrity check, our tables, columns and
         triggers); anything else is refused in one line and nothing changes. With ``keep``
-        the current store is saved first as ``<store>.voor-herstel-<tijd>`` (returned).
+        the current store is saved first as ``<store>.voor-herstel-<tijd>`` (returned; the
+        time has microseconds and a counter is added if that name exists, so two restores
+        in one second never overwrite the earlier copy).
         The contents are copied into the live store with SQLite's backup API in one
         transaction, so a reader sees the old store or the restored one, and no open
         connection is left pointing at a replaced file.
@@ -455,8 +477,13 @@ class StatusStore:
             _check_store_file(src, source)
             kept = None
             if keep and self.path.is_file():
-                stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
-                kept = self.backup(self.path.with_name(f"{self.path.name}.voor-herstel-{stamp}"))
+                reserved = _reserve_safety_name(self.path)
+                try:
+                    kept = self.backup(reserved)
+                except BaseException:
+                    with contextlib.suppress(OSError):
+                        reserved.unlink()
+                    raise
             with self._connect(create=True) as con:
                 assert con is not None
                 src.backup(con)
