@@ -242,14 +242,26 @@ def find_tables(
     cannot be read at all is an error only when its name says it is a published table
     (``47018NED_TypedDataSet_….csv``, ``politie….json``). With ``header_tokens``, a CSV
     whose header line holds none of them (and whose name is not a table's) is passed by
-    without reading it: a national EP-Online file is millions of lines.
+    without reading it: a national EP-Online file is millions of lines. A ``.csv`` or
+    ``.json`` that is a symlink loop is always an error (one line naming it): it is never a
+    file somebody meant to leave there.
     """
     skipped = {Path(p).resolve() for p in skip}
     tokens = [t.casefold() for t in header_tokens]
     found: dict[str, list[StatTable]] = {}
     problems: list[str] = []
     for path in sorted(data_dir.iterdir()):
-        if path.suffix.lower() not in (".csv", ".json") or path.resolve() in skipped:
+        if path.suffix.lower() not in (".csv", ".json"):
+            continue
+        try:
+            resolved = path.resolve()
+        except (RuntimeError, OSError) as exc:  # a symlink loop (RuntimeError before 3.13)
+            problems.append(
+                f"{path}: symbolische koppeling die niet naar een bestand leidt (een lus); "
+                f"verwijder of herstel die ({exc.__class__.__name__})"
+            )
+            continue
+        if resolved in skipped:
             continue
         if (
             tokens
