@@ -53,7 +53,7 @@ def test_rewrite_is_atomic_and_keeps_0600(tmp_path, ledger, monkeypatch):
         raise OSError("schijf vol")
 
     monkeypatch.setattr(os, "replace", boom)
-    with pytest.raises(OSError, match="schijf vol"):
+    with pytest.raises(WijkplanError, match=r"niet te schrijven \(schijf vol\)"):  # one line
         users.add("b", "lezer", wachtwoord=None, ledger=ledger)
     assert users.path.read_bytes() == before  # the old file, whole
     assert sorted(p.name for p in tmp_path.iterdir()) == ["gebruikers.toml", "gebruikers.toml.lock"]

@@ -184,3 +184,48 @@ def test_corporation_bound_to_the_gemeente_elsewhere_is_refused_with_the_ledger_
     assert main(update("PA2021-02c", "--opmerking", "x", "--door", "nep")) == 2
     capsys.readouterr()
     assert not StatusStore().path.exists()
+
+
+def test_a_folder_as_users_file_is_one_line_and_leaves_no_lock(tmp_path, monkeypatch, capsys):
+    folder = tmp_path / "somedir"
+    folder.mkdir()
+    monkeypatch.setattr("sys.stdin", io.StringIO("een-lang-wachtwoord\n"))
+    argv = ["gebruikers", "add", "cc", "--rol", "lezer", "--wachtwoord-stdin"]
+    assert main([*argv, "--bestand", str(folder)]) == 2
+    assert capsys.readouterr().err == f"wijkplan: fout: {folder}: dat is geen bestand; " \
+        "geef een gebruikersbestand op\n"  # fmt: skip
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["somedir"]
+    assert main(["gebruikers", "list", "--bestand", str(folder)]) == 2
+    assert "dat is geen bestand" in capsys.readouterr().err
+
+
+def test_a_password_that_is_not_utf8_is_one_line(tmp_path, monkeypatch, capsys):
+    target = tmp_path / "u.toml"
+
+    class BytesStdin(io.StringIO):
+        buffer = io.BytesIO(b"abcdefghijkl\xff\n")
+
+    monkeypatch.setattr("sys.stdin", BytesStdin())
+    argv = ["gebruikers", "add", "ee", "--rol", "lezer", "--wachtwoord-stdin"]
+    assert main([*argv, "--bestand", str(target)]) == 2
+    assert capsys.readouterr().err == (
+        "wijkplan: fout: het wachtwoord is geen geldige UTF-8-tekst; er is niets opgeslagen\n"
+    )
+    # a stdin decoded with surrogateescape hands over a lone surrogate: refused the same way
+    monkeypatch.setattr("sys.stdin", io.StringIO("abcdefghijkl\udcff\n"))
+    assert main([*argv, "--bestand", str(target)]) == 2
+    assert "geen geldige UTF-8-tekst" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+    BytesStdin.buffer = io.BytesIO("wachtwoord-één\n".encode())
+    monkeypatch.setattr("sys.stdin", BytesStdin())
+    assert main([*argv, "--bestand", str(target)]) == 0
+    assert UsersFile(target).verify("ee", "wachtwoord-één") is not None
+
+
+def test_remove_from_a_missing_file_creates_nothing(tmp_path, capsys):
+    target = tmp_path / "nonexist" / "deep" / "g.toml"
+    assert main(["gebruikers", "remove", "x", "--bestand", str(target)]) == 2
+    assert capsys.readouterr().err == (
+        f"wijkplan: fout: onbekende gebruiker 'x': {target} bestaat niet\n"
+    )
+    assert list(tmp_path.iterdir()) == []

@@ -88,8 +88,14 @@ class UsersFile:
 
     # ---- reading
 
+    def _check_not_other_kind(self) -> None:
+        """A path that exists but is no regular file (a folder, a device) is one line."""
+        if self.path.exists() and not self.path.is_file():
+            raise WijkplanError(f"{self.path}: dat is geen bestand; geef een gebruikersbestand op")
+
     def accounts(self) -> dict[str, Account]:
         """Every account, keyed by the lower-cased name."""
+        self._check_not_other_kind()
         if not self.path.is_file():
             return {}
         try:
@@ -185,7 +191,11 @@ class UsersFile:
         return user
 
     def remove(self, naam: str) -> User:
-        """Remove a user; an unknown name is one line."""
+        """Remove a user; an unknown name is one line. Without a users file nothing is
+        created (no folder, no lock) before saying so."""
+        self._check_not_other_kind()
+        if not self.path.is_file():
+            raise WijkplanError(f"onbekende gebruiker {naam!r}: {self.path} bestaat niet")
         with self._locked():
             accounts = self.accounts()
             account = accounts.pop(naam.strip().lower(), None)
@@ -204,9 +214,17 @@ class UsersFile:
 
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        """Hold ``<file>.lock``; the target is checked first, so a folder given as the users
+        file leaves no lock beside it. OS errors are one line."""
+        self._check_not_other_kind()
         lock = self.path.with_name(self.path.name + ".lock")
-        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError as exc:
+            raise WijkplanError(
+                f"{self.path}: gebruikersbestand niet te vergrendelen ({exc.strerror or exc})"
+            ) from exc
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
             yield
@@ -224,19 +242,24 @@ class UsersFile:
             if account.wachtwoord:
                 lines.append(f"wachtwoord = {_toml(account.wachtwoord)}\n")
         tmp = self.path.with_name(f"{temp_prefix('gebruikers')}{self.path.name}")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write("".join(lines))
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.chmod(tmp, 0o600)  # in case a umask or ACL widened it
-            os.replace(tmp, self.path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                tmp.unlink()
-            raise
-        fsync_dir(self.path.parent)
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                    fh.write("".join(lines))
+                    fh.flush()
+                    os.fsync(fh.fileno())
+                os.chmod(tmp, 0o600)  # in case a umask or ACL widened it
+                os.replace(tmp, self.path)
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    tmp.unlink()
+                raise
+            fsync_dir(self.path.parent)
+        except OSError as exc:
+            raise WijkplanError(
+                f"{self.path}: gebruikersbestand niet te schrijven ({exc.strerror or exc})"
+            ) from exc
 
 
 def check_organisation(rol: str, organisatie: str | None, ledger: Ledger) -> str | None:

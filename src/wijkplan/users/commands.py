@@ -99,11 +99,19 @@ def _ledger_option(p: argparse.ArgumentParser) -> None:
 
 
 def _read_password(from_stdin: bool) -> str:
+    """The password, from one line of standard input (read as bytes, so a line that is not
+    UTF-8 is refused in one line instead of reaching argon2) or typed twice."""
     if from_stdin:
-        line = sys.stdin.readline()
-        if not line:
+        buffer = getattr(sys.stdin, "buffer", None)
+        raw = buffer.readline() if buffer is not None else sys.stdin.readline()
+        if not raw:
             raise WijkplanError("geen wachtwoord op standaardinvoer")
-        return line.rstrip("\r\n")
+        if isinstance(raw, bytes):
+            try:
+                raw = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise WijkplanError(_NOT_UTF8) from exc
+        return _utf8(raw.rstrip("\r\n"))
     try:
         first = getpass.getpass("Wachtwoord: ")
         second = getpass.getpass("Nog een keer: ")
@@ -111,7 +119,20 @@ def _read_password(from_stdin: bool) -> str:
         raise WijkplanError("geen wachtwoord ingevoerd (gebruik --wachtwoord-stdin)") from exc
     if first != second:
         raise WijkplanError("de wachtwoorden verschillen; er is niets opgeslagen")
-    return first
+    return _utf8(first)
+
+
+_NOT_UTF8 = "het wachtwoord is geen geldige UTF-8-tekst; er is niets opgeslagen"
+
+
+def _utf8(password: str) -> str:
+    """``password`` if it can be encoded as UTF-8 (a terminal or stdin decoded with
+    ``surrogateescape`` leaves lone surrogates for undecodable bytes), else one line."""
+    try:
+        password.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise WijkplanError(_NOT_UTF8) from exc
+    return password
 
 
 def cmd_add(args: argparse.Namespace) -> int:
