@@ -4,9 +4,10 @@ users file; the logged-in user and the logout button in the sidebar.
 - **Identity provider (OIDC)**: when ``.streamlit/secrets.toml`` has an ``[auth]`` section
   with a provider (``client_id`` in ``[auth]`` itself, or named ``[auth.<naam>]`` tables),
   the app offers ``st.login`` (Streamlit >= 1.42, needs Authlib: ``pip install -e '.[oidc]'``).
-  The provider says who the user is (their e-mail address); the users file says what they
-  may do (``wijkplan gebruikers add e-mail --rol … --zonder-wachtwoord``). Somebody the
-  provider knows but the users file does not is a ``lezer``: "reading the map: every
+  The provider says who the user is (their e-mail address, used only when the provider
+  says ``email_verified``); the users file says what they may do (``wijkplan gebruikers add
+  e-mail --rol … --zonder-wachtwoord``). Somebody the provider knows but the users file does
+  not, or whose e-mail address is not verified, is a ``lezer``: "reading the map: every
   logged-in user", changing only what a coordinator granted.
 - **Local users file** (one machine, no provider): a form in the sidebar, checked against
   the argon2 hashes of :class:`~wijkplan.users.accounts.UsersFile`. Only the login *name* is
@@ -74,18 +75,33 @@ def _secrets() -> Mapping[str, Any]:
 
 
 def oidc_user(identity: Mapping[str, Any], users: UsersFile) -> User | None:
-    """The user for an identity from the provider: the users file's entry for its e-mail
-    address (or name), else a reader.
+    """The user for an identity from the provider.
+
+    An identity maps to an account of the users file only through an e-mail address the
+    provider says it verified (``email_verified`` true): an unverified ``email`` can be any
+    address somebody typed at the provider, and ``preferred_username`` or ``sub`` are the
+    provider's own names, not the users file's. (The users file records no ``sub``, so no
+    account is matched on it.) Anything else is a reader, shown under the e-mail address,
+    the username or the ``sub`` the provider gave; ``None`` when it gave none of them.
 
     >>> import tempfile, pathlib
     >>> none = UsersFile(pathlib.Path(tempfile.mkdtemp()) / "g.toml")
-    >>> oidc_user({"email": "a@alphen.nl"}, none)
+    >>> oidc_user({"email": "a@alphen.nl", "email_verified": True}, none)
     User(naam='a@alphen.nl', rol='lezer', organisatie=None)
     """
-    naam = identity.get("email") or identity.get("preferred_username") or identity.get("sub")
-    if not isinstance(naam, str) or not naam:
-        return None
-    return users.get(naam) or User(naam, LEZER)
+    email = identity.get("email")
+    if isinstance(email, str) and email and _verified(identity.get("email_verified")):
+        return users.get(email) or User(email, LEZER)
+    for key in ("email", "preferred_username", "sub"):
+        naam = identity.get(key)
+        if isinstance(naam, str) and naam:
+            return User(naam, LEZER)
+    return None
+
+
+def _verified(value: object) -> bool:
+    """``email_verified`` as a boolean; some providers send the string ``"true"``."""
+    return value is True or (isinstance(value, str) and value.strip().lower() == "true")
 
 
 #: Everyone, while there are no users at all (no users file, no identity provider): the
