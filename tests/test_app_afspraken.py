@@ -173,3 +173,22 @@ def test_map_dossier_shows_agreements(app_env):
     assert "Tom in de buurt" in direct["partijen"].iloc[0]
     assert len(wide) >= 5
     assert any("Regiegebied [Edelstenenbuurt]" in m.value for m in at.markdown)
+
+
+def test_a_damaged_users_file_is_one_error_line_on_the_login_page(app_env, isolated_users_file):
+    isolated_users_file.write_text('[gebruikers."a b"]\nrol = "lezer"\n', encoding="utf-8")
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60).run()
+    assert not at.exception
+    assert len(at.error) == 1
+    message = at.error[0].value
+    assert message.startswith("Inloggen is niet mogelijk: ") and "\n" not in message
+    assert "ongeldige gebruikersnaam" in message
+    assert not at.title or at.title[0].value != "Kaart"  # nothing of the map
+    isolated_users_file.write_text("gebruikers = [", encoding="utf-8")
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60).run()
+    assert not at.exception and len(at.error) == 1
+    assert "gebruikersbestand niet te lezen" in at.error[0].value
+    at = logged_in(AppTest.from_file(str(REPO / "views" / "afspraken.py"), default_timeout=60))
+    at.run()  # a page that asks who is logged in, with a session
+    assert not at.exception and len(at.error) == 1
+    assert at.error[0].value.startswith("Inloggen is niet mogelijk: ")

@@ -29,6 +29,7 @@ from typing import Any
 
 import streamlit as st
 
+from wijkplan.errors import WijkplanError
 from wijkplan.text_safety import markdown_text as md
 from wijkplan.users.accounts import UsersFile
 from wijkplan.users.model import LEZER, User
@@ -112,21 +113,33 @@ GUEST = User("gast", LEZER)
 
 def current_user() -> User | None:
     """The logged-in user of this session, :data:`GUEST` while no users are set up, or
-    ``None`` (renders nothing)."""
+    ``None`` (renders nothing). A users file that cannot be read (damaged, a folder) is one
+    Dutch error line on the page, and the run stops: no stack trace, nothing else shown."""
+    try:
+        return _current_user()
+    except WijkplanError as exc:
+        st.error(f"Inloggen is niet mogelijk: {md(' '.join(str(exc).split()))}")
+        st.stop()
+        raise AssertionError("unreachable: st.stop() raises") from exc
+
+
+def _current_user() -> User | None:
     if _secrets() and oidc_providers(_secrets()):
         if not st.user.get("is_logged_in"):  # absent (not False) when no login was tried
             return None
         return oidc_user(st.user.to_dict(), UsersFile())
     users = UsersFile()
+    accounts = users.accounts()  # read (and checked) on every run, also before a login
     if not users.exists():
         return GUEST
     naam = st.session_state.get(SESSION_KEY)
     if not naam:
         return None
-    user = users.get(naam)
-    if user is None:  # removed from the users file since the login
+    account = accounts.get(str(naam).strip().lower())
+    if account is None:  # removed from the users file since the login
         st.session_state.pop(SESSION_KEY, None)
-    return user
+        return None
+    return account.user
 
 
 @st.cache_resource
@@ -157,7 +170,11 @@ def _login_form() -> None:
     if _blocked(key):
         st.sidebar.error("Te veel mislukte pogingen; probeer het over een minuut opnieuw.")
         return
-    user = users.verify(naam, wachtwoord)
+    try:
+        user = users.verify(naam, wachtwoord)
+    except WijkplanError as exc:  # damaged since this run read it
+        st.sidebar.error(f"Inloggen is niet mogelijk: {md(' '.join(str(exc).split()))}")
+        return
     if user is None:
         _failures().setdefault(key, []).append(time.monotonic())
         st.sidebar.error("Onbekende gebruikersnaam of verkeerd wachtwoord.")
