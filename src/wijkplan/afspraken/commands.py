@@ -59,7 +59,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     p.add_argument("--status", help="alleen deze (actuele) status")
     p.add_argument("--json", action="store_true", help="uitvoer als JSON")
-    _ledger_option(p)
+    ledger_option(p)
     _store_option(p)
     p.add_argument(
         "--layers",
@@ -118,7 +118,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         metavar="FILE",
         help=f"gebruikersbestand (standaard ${USERS_ENV} of data/state/gebruikers.toml)",
     )
-    _ledger_option(p)
+    ledger_option(p)
     _store_option(p)
     p.set_defaults(func=cmd_update)
 
@@ -150,13 +150,14 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.set_defaults(func=cmd_history)
 
 
-def _ledger_option(p: argparse.ArgumentParser) -> None:
+def ledger_option(p: argparse.ArgumentParser, what: str = "afsprakenbestand") -> None:
+    """``--ledger FILE`` (default: the shipped ledger); also used by ``wijkplan gebruikers``."""
     p.add_argument(
         "--ledger",
         type=Path,
         default=DEFAULT_LEDGER,
         metavar="FILE",
-        help=f"afsprakenbestand (standaard {DEFAULT_LEDGER})",
+        help=f"{what} (standaard {DEFAULT_LEDGER})",
     )
 
 

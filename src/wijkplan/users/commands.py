@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 
 from wijkplan.afspraken import DEFAULT_LEDGER
+from wijkplan.afspraken.commands import ledger_option
 from wijkplan.errors import WijkplanError
 from wijkplan.users.accounts import USERS_ENV, UsersFile
 from wijkplan.users.model import COORDINATOR, ROLES
@@ -56,7 +57,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         action="store_true",
         help="alleen inloggen via de identiteitsprovider (st.login); NAAM is het e-mailadres",
     )
-    _ledger_option(p)
+    ledger_option(p, "afsprakenregister met de partijen")
     _file_option(p)
     p.set_defaults(func=cmd_add)
 
@@ -85,16 +86,6 @@ def _file_option(p: argparse.ArgumentParser) -> None:
         default=None,
         metavar="FILE",
         help=f"gebruikersbestand (standaard ${USERS_ENV} of data/state/gebruikers.toml)",
-    )
-
-
-def _ledger_option(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
-        "--ledger",
-        type=Path,
-        default=DEFAULT_LEDGER,
-        metavar="FILE",
-        help=f"afsprakenregister met de partijen (standaard {DEFAULT_LEDGER})",
     )
 
 
